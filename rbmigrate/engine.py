@@ -1,0 +1,204 @@
+"""The one pipeline: discover → prefilter → parse → plan → apply → validate → write.
+
+``migrate_unit`` is pure computation (no writes) so units can run in worker
+processes; ``write_results`` performs the atomic writes in the parent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import edits as edit_ops
+from .discover import Unit, discover, is_generated
+from .lang.base import FileContext, ParseError, UnitContext, get_adapter, language_of
+from .model import FileError, FileResult, PhaseTimes, RunResult, UnitResult
+from .ruletable import RuleTable, default_table
+
+
+@dataclass
+class Options:
+    mode: str = "apply"  # apply | diff | check | scan
+    jobs: int = 1
+    base: Path | None = None  # paths in reports are shown relative to this
+    extra: dict = field(default_factory=dict)
+
+
+def display_path(path: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            pass
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_manifest(root: Path) -> dict:
+    """The connector manifest (id, role, capabilities, protocol_version), if the unit has one."""
+    path = root / "manifest.json"
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+    return {}
+
+
+def migrate_unit(unit: Unit, options: Options, rules: RuleTable | None = None) -> UnitResult:
+    """Run one unit through the pipeline. Never raises: failures become errors."""
+    rules = rules or default_table()
+    result = UnitResult(root=display_path(unit.root, options.base), kind=unit.kind, skipped=list(unit.skipped))
+    times = result.times
+    try:
+        _migrate_unit(unit, options, rules, result, times)
+    except Exception as exc:  # a crash in one unit never stops the others
+        result.errors.append(
+            FileError(path=result.root, message=f"internal error: {exc!r}\n{traceback.format_exc()}", kind="internal")
+        )
+    return result
+
+
+def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitResult, times: PhaseTimes) -> None:
+    uctx = UnitContext(root=unit.root, kind=unit.kind, rules=rules, manifest=read_manifest(unit.root))
+    parsed: dict[str, list[tuple[FileContext, bytes, object, FileResult]]] = {}
+    for path in unit.files:
+        language = language_of(path)
+        adapter = get_adapter(language) if language else None
+        shown = display_path(path, options.base)
+        if adapter is None:
+            result.skipped.append((shown, f"no {language} adapter"))
+            continue
+        t0 = time.perf_counter()
+        try:
+            data = path.read_bytes()
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError as exc:
+            result.errors.append(FileError(path=shown, message=f"cannot read: {exc.strerror}", kind="io"))
+            continue
+        keep = adapter.prefilter(data)
+        generated = keep and is_generated(data[:2048])
+        t1 = time.perf_counter()
+        times.prefilter += t1 - t0
+        if not keep:
+            continue
+        if generated:
+            result.skipped.append((shown, "generated file"))
+            continue
+        fctx = FileContext(path=path, display=shown, unit=uctx)
+        fres = FileResult(path=shown, language=language, before=data, mode=mode)
+        try:
+            tree = adapter.parse(data, fctx)
+        except ParseError as exc:
+            fres.error = exc.to_file_error()
+            fres.error.path = shown
+            result.files.append(fres)
+            continue
+        finally:
+            times.parse += time.perf_counter() - t1
+        parsed.setdefault(language, []).append((fctx, data, tree, fres))
+        result.files.append(fres)
+
+    for language, items in parsed.items():
+        adapter = get_adapter(language)
+        adapter.prepare_unit([(fctx, data) for fctx, data, _, _ in items], uctx)
+        for fctx, data, tree, fres in items:
+            _plan_file(adapter, fctx, data, tree, fres, times)
+        t0 = time.perf_counter()
+        result.errors.extend(adapter.validate_unit([item[3] for item in items], uctx))
+        times.validate += time.perf_counter() - t0
+
+
+def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, times: PhaseTimes) -> None:
+    t0 = time.perf_counter()
+    try:
+        planned, findings = adapter.plan(tree, data, fctx)
+        planned = edit_ops.drop_noops(data, planned)
+        fres.findings = findings
+        fres.edits = edit_ops.normalize(planned)
+        after = edit_ops.apply_edits(data, fres.edits) if fres.edits else data
+    except ParseError as exc:
+        fres.error = exc.to_file_error()
+        fres.error.path = fctx.display
+        return
+    except Exception as exc:
+        fres.error = FileError(path=fctx.display, message=f"internal error while planning: {exc!r}", kind="internal")
+        return
+    finally:
+        times.plan += time.perf_counter() - t0
+    t1 = time.perf_counter()
+    try:
+        if after != data:
+            fres.findings.extend(adapter.validate(after, fctx))
+            fres.after = after
+    except ParseError as exc:
+        fres.error = FileError(
+            path=fctx.display,
+            message=f"the migrated file does not parse ({exc.message}); left untouched",
+            line=exc.line,
+            col=exc.col,
+            kind="validate",
+        )
+    finally:
+        times.validate += time.perf_counter() - t1
+
+
+def write_results(run: RunResult, base_for: dict[str, Path]) -> None:
+    """Write every changed file atomically. A failed write becomes an error; others go on."""
+    for unit in run.units:
+        t0 = time.perf_counter()
+        for fres in unit.files:
+            if not fres.changed:
+                continue
+            target = base_for[fres.path]
+            try:
+                from .textio import atomic_write
+
+                atomic_write(target, fres.after, fres.mode)
+                fres.written = True
+            except OSError as exc:
+                fres.error = FileError(path=fres.path, message=f"cannot write: {exc.strerror or exc}", kind="io")
+        unit.times.write += time.perf_counter() - t0
+
+
+def run(paths: list[Path], options: Options, rules: RuleTable | None = None) -> tuple[RunResult, dict[str, Path]]:
+    """Discover and migrate; returns the result and a map from shown path to real path."""
+    t0 = time.perf_counter()
+    units = discover(paths)
+    discover_time = time.perf_counter() - t0
+    results: list[UnitResult]
+    if options.jobs > 1 and len(units) > 1:
+        with ProcessPoolExecutor(max_workers=min(options.jobs, len(units))) as pool:
+            futures = [pool.submit(migrate_unit, unit, options) for unit in units]
+            results = []
+            for unit, future in zip(units, futures):
+                try:
+                    results.append(future.result())
+                except Exception as exc:  # the worker died: isolate the unit
+                    results.append(
+                        UnitResult(
+                            root=display_path(unit.root, options.base),
+                            kind=unit.kind,
+                            errors=[FileError(path=str(unit.root), message=f"worker crashed: {exc!r}", kind="internal")],
+                        )
+                    )
+    else:
+        rules = rules or default_table()
+        results = [migrate_unit(unit, options, rules) for unit in units]
+    if results:
+        results[0].times.discover += discover_time
+    path_map = {display_path(f, options.base): f for unit in units for f in unit.files}
+    return RunResult(units=results, mode=options.mode), path_map
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1

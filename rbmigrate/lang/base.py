@@ -1,0 +1,121 @@
+"""The adapter seam: one small interface per language.
+
+An adapter knows one language and nothing about the CLI or other languages.
+``plan`` is pure: it returns edits and findings and does no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model import Edit, FileError, FileResult, Finding
+from ..ruletable import RuleTable
+
+
+class ParseError(Exception):
+    """A located syntax error: ``path:line:col: message``."""
+
+    def __init__(self, path: str, line: int, col: int, message: str):
+        super().__init__(f"{path}:{line}:{col}: {message}")
+        self.path = path
+        self.line = line
+        self.col = col
+        self.message = message
+
+    def to_file_error(self) -> FileError:
+        return FileError(path=self.path, message=self.message, line=self.line, col=self.col, kind="parse")
+
+
+@dataclass
+class UnitContext:
+    """What crosses files within one unit (a connector, crate or WIT package)."""
+
+    root: Path
+    kind: str
+    rules: RuleTable
+    manifest: dict[str, Any] = field(default_factory=dict)  # id, role, capabilities, protocol_version
+    shared: dict[str, Any] = field(default_factory=dict)  # adapter-private, per unit
+
+
+@dataclass
+class FileContext:
+    path: Path  # absolute
+    display: str  # as shown to the user
+    unit: UnitContext
+
+    @property
+    def rules(self) -> RuleTable:
+        return self.unit.rules
+
+
+class Adapter:
+    """Base class of the language adapters."""
+
+    name: str = ""
+
+    def matches(self, path: Path) -> bool:
+        raise NotImplementedError
+
+    def prefilter(self, data: bytes) -> bool:
+        """Cheap text check: may this file hold anything v3? False means: never parsed."""
+        return True
+
+    def parse(self, data: bytes, ctx: FileContext) -> Any:
+        """Parse or raise :class:`ParseError`."""
+        raise NotImplementedError
+
+    def plan(self, tree: Any, data: bytes, ctx: FileContext) -> tuple[list[Edit], list[Finding]]:
+        raise NotImplementedError
+
+    def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
+        """Re-parse the output (raise :class:`ParseError`) and run cheap checks."""
+        self.parse(data, ctx)
+        return []
+
+    def prepare_unit(self, files: list[tuple[FileContext, bytes]], unit: UnitContext) -> None:
+        """Look at every file of the unit before planning (optional)."""
+
+    def validate_unit(self, results: list[FileResult], unit: UnitContext) -> list[FileError]:
+        """Check the unit's output as a whole, e.g. a multi-file WIT package (optional)."""
+        return []
+
+
+_ADAPTERS: dict[str, tuple[str, str]] = {
+    # name: (module, class) — imported lazily so start-up stays light
+    "wit": ("rbmigrate.lang.wit.adapter", "WitAdapter"),
+    "python": ("rbmigrate.lang.python", "PythonAdapter"),
+    "rust": ("rbmigrate.lang.rust", "RustAdapter"),
+    "manifest": ("rbmigrate.lang.manifest", "ManifestAdapter"),
+}
+
+_SUFFIXES = {".wit": "wit", ".py": "python", ".rs": "rust"}
+_MANIFEST_NAMES = {"manifest.json", "Cargo.toml", "rapidbyte.toml", "pyproject.toml"}
+
+
+def language_of(path: Path) -> str | None:
+    """Which adapter handles a path (by name only, no I/O)."""
+    if path.name in _MANIFEST_NAMES:
+        return "manifest"
+    return _SUFFIXES.get(path.suffix)
+
+
+_loaded: dict[str, Adapter | None] = {}
+
+
+def get_adapter(language: str) -> Adapter | None:
+    """The adapter instance for a language, or None when it has not landed yet."""
+    if language not in _loaded:
+        import importlib
+
+        module_name, class_name = _ADAPTERS[language]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            _loaded[language] = None
+        else:
+            _loaded[language] = getattr(module, class_name)()
+    return _loaded[language]

@@ -1,0 +1,161 @@
+"""The one result model every command builds and every renderer reads.
+
+Everything here is plain data (picklable, JSON-friendly) so results can cross
+process boundaries in batch runs and be rendered by any output format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How much a finding matters.
+
+    ``error``: manual work is needed; counts for ``scan`` and ``--strict``.
+    ``warning``: probably needs a look; counts like ``error`` for ``--strict``.
+    ``info``: informational (a v3 name in a log string); never changes an exit code.
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def blocking(self) -> bool:
+        return self is not Severity.INFO
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace bytes ``[start, end)`` of a file with ``replacement`` (UTF-8 text)."""
+
+    start: int
+    end: int
+    replacement: str
+    rule_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something a person must look at. Lines and columns are 1-based."""
+
+    path: str
+    line: int
+    col: int
+    rule_id: str
+    severity: Severity
+    message: str
+    manual_step: str = ""
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(slots=True)
+class FileError:
+    """Why a file could not be migrated (parse error, I/O error, crash)."""
+
+    path: str
+    message: str
+    line: int = 0
+    col: int = 0
+    kind: str = "error"  # parse | io | validate | internal | version
+
+    def location(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col}"
+        return self.path
+
+
+@dataclass(slots=True)
+class FileResult:
+    """One file through the pipeline. ``after is None`` means: no change."""
+
+    path: str
+    language: str
+    before: bytes
+    after: bytes | None = None
+    edits: list[Edit] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    error: FileError | None = None
+    written: bool = False
+    mode: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.error is None and self.after is not None and self.after != self.before
+
+
+@dataclass(slots=True)
+class PhaseTimes:
+    """Wall seconds per pipeline phase, summed over files."""
+
+    discover: float = 0.0
+    prefilter: float = 0.0
+    parse: float = 0.0
+    plan: float = 0.0
+    validate: float = 0.0
+    write: float = 0.0
+    render: float = 0.0
+
+    def add(self, other: "PhaseTimes") -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(slots=True)
+class UnitResult:
+    """One connector, crate, or WIT package: a unit of batch work."""
+
+    root: str
+    kind: str  # python-connector | rust-crate | cargo-workspace | wit-package | directory
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    verify: str | None = None  # passed | failed | not-available | None (not run)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    times: PhaseTimes = field(default_factory=PhaseTimes)
+
+    @property
+    def changed_files(self) -> list[FileResult]:
+        return [f for f in self.files if f.changed]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [x for f in self.files for x in f.findings]
+
+    @property
+    def all_errors(self) -> list[FileError]:
+        return self.errors + [f.error for f in self.files if f.error is not None]
+
+
+@dataclass(slots=True)
+class RunResult:
+    units: list[UnitResult] = field(default_factory=list)
+    mode: str = "apply"  # apply | diff | check | scan
+
+    @property
+    def files(self) -> list[FileResult]:
+        return [f for u in self.units for f in u.files]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [x for u in self.units for x in u.findings]
+
+    @property
+    def errors(self) -> list[FileError]:
+        return [e for u in self.units for e in u.all_errors]
+
+    def summary(self) -> dict[str, int]:
+        files = self.files
+        findings = self.findings
+        return {
+            "units": len(self.units),
+            "files_scanned": len(files),
+            "files_changed": sum(1 for f in files if f.changed),
+            "edits": sum(len(f.edits) for f in files if f.changed),
+            "findings": len(findings),
+            "blocking_findings": sum(1 for x in findings if x.severity.blocking),
+            "errors": len(self.errors),
+        }

@@ -1,0 +1,99 @@
+"""`rbmigrate rules list` and `rbmigrate rules explain`, in the manner of `ruff rule`."""
+
+from __future__ import annotations
+
+from ..ruletable import Rule, RuleTable, spellings, wit_declaration
+
+_FIX = {
+    "safe": "Fix is always available.",
+    "unsafe": "Fix is always available (unsafe: review the diff).",
+    "manual": "Fix is not available: this rule reports what needs manual work.",
+}
+
+_SAFETY = {
+    "safe": "This fix is safe: it only rewrites sites that provably refer to the protocol item, "
+    "and every site it cannot prove is reported instead.",
+    "unsafe": "This fix is unsafe: the rewritten code compiles against v4 but its arguments or behaviour "
+    "may need review; each rewritten site is also reported.",
+    "manual": "There is no fix: the site is reported with its location and what to do by hand. "
+    "The file's other edits still apply.",
+}
+
+
+def render_table(table: RuleTable) -> str:
+    rows = [("Code", "Name", "Fix", "Title")]
+    rows += [(r.id, r.name, r.fix if not r.is_finding else f"manual ({r.severity})", r.title) for r in table]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = []
+    for i, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[j]) for j, cell in enumerate(row[:3])) + "  " + row[3])
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 5)
+    return "\n".join(lines) + "\n"
+
+
+def _origin(rule: Rule) -> str:
+    w = rule.wit
+    if not w:
+        spec = rule.rust or rule.python
+        if spec.get("from"):
+            lang = "Rust SDK" if rule.rust else "Python guest"
+            return f"A {lang} change with no WIT origin: `{spec['from']}` → `{spec['to']}`."
+        return f"Applies to: {', '.join(rule.languages)}."
+    where = f"`{w['interface']}.{w['from']}`" if w.get("interface") else f"`{w['from']}`"
+    to_iface = w.get("to-interface") or w.get("interface")
+    target = f"`{to_iface}.{w['to']}`" if to_iface else f"`{w['to']}`"
+    return f"Derived from the WIT {w['item']} {where} → {target}."
+
+
+def _derived_what(rule: Rule, table: RuleTable) -> str:
+    rows = [row for r in table.renames if r.rule_id == rule.id for row in spellings(r)]
+    if not rows:
+        return ""
+    lines = [f"Renames the protocol item in every spelling where it provably refers to it:", ""]
+    lines += [f"- {ctx}: `{old}` → `{new}`" for ctx, old, new in rows]
+    return "\n".join(lines)
+
+
+def _derived_example(rule: Rule, table: RuleTable) -> tuple[str, str, str]:
+    """For a WIT function rename: its v3 and v4 declarations from the canonical packages."""
+    w = rule.wit
+    if w.get("item") == "function":
+        old = wit_declaration("v3", w["interface"], w["from"])
+        new = wit_declaration("v4", w.get("to-interface") or w["interface"], w["to"])
+        if old and new:
+            return old, new, "wit"
+    rows = [row for r in table.renames if r.rule_id == rule.id for row in spellings(r)]
+    if rows:
+        return rows[0][1], rows[0][2], "wit"
+    return "", "", ""
+
+
+def _lang(rule: Rule) -> str:
+    if rule.example_lang:
+        return rule.example_lang
+    for lang in ("wit", "rust", "python"):
+        if lang in rule.languages:
+            return lang
+    return ""
+
+
+def render_explain(rule: Rule, table: RuleTable) -> str:
+    derived = _derived_what(rule, table)
+    what = rule.what or derived
+    out = [f"# {rule.name} ({rule.id})", "", rule.title, "", _origin(rule), "", _FIX[rule.fix], ""]
+    if rule.is_finding:
+        out += [f"Severity: {rule.severity}.", ""]
+    out += ["## What it does", what or "(no description)", ""]
+    if rule.what and derived:
+        out += ["## Spellings", derived.split("\n", 2)[2], ""]
+    out += ["## Why is this bad?", rule.why, ""]
+    example, instead, fence = rule.example, rule.use_instead, _lang(rule)
+    if not example:
+        example, instead, fence = _derived_example(rule, table)
+    if example:
+        out += ["## Example", f"```{fence}", example, "```", ""]
+        if instead:
+            out += ["Use instead:", f"```{fence}", instead, "```", ""]
+    out += ["## Fix safety", _SAFETY[rule.fix], ""]
+    return "\n".join(out)

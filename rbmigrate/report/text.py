@@ -1,0 +1,53 @@
+"""Plain-text output: diffs, findings and a one-line summary (quiet by default)."""
+
+from __future__ import annotations
+
+from ..model import RunResult
+from .diff import colorize, unified_diff
+
+
+def render_diff(run: RunResult, color: bool = False) -> str:
+    parts = [unified_diff(f.path, f.before, f.after) for f in run.files if f.changed]
+    text = "".join(parts)
+    return colorize(text) if color else text
+
+
+def render_problems(run: RunResult, verbose: bool = False) -> str:
+    """Errors and findings, one per line, ``path:line:col: CODE message`` like a compiler."""
+    lines = []
+    for err in run.errors:
+        lines.append(f"{err.location()}: error: {err.message}")
+    for finding in sorted(run.findings, key=lambda f: (f.path, f.line, f.col, f.rule_id)):
+        if finding.severity.value == "info" and not verbose:
+            continue
+        step = f" (manual: {finding.manual_step})" if finding.manual_step and verbose else ""
+        lines.append(f"{finding.location()}: {finding.rule_id} [{finding.severity.value}] {finding.message}{step}")
+    if verbose:
+        for unit in run.units:
+            for path, reason in unit.skipped:
+                lines.append(f"{path}: skipped: {reason}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def render_summary(run: RunResult) -> str:
+    s = run.summary()
+    mode = run.mode
+    changed = s["files_changed"]
+    if mode == "apply":
+        head = f"migrated {_plural(changed, 'file')} ({_plural(s['edits'], 'edit')})"
+    elif mode == "scan":
+        head = f"{_plural(changed, 'file')} with v3 usage ({_plural(s['edits'], 'rewrite')} pending)"
+    else:
+        head = f"{_plural(changed, 'file')} would be migrated ({_plural(s['edits'], 'edit')})"
+    info = s["findings"] - s["blocking_findings"]
+    tail = [
+        _plural(s["blocking_findings"], "finding") + " needing manual work",
+    ]
+    if info:
+        tail.append(f"{info} informational")
+    tail.append(_plural(s["errors"], "error"))
+    return f"{head}; {', '.join(tail)}; {_plural(s['units'], 'unit')}, {_plural(s['files_scanned'], 'file')} parsed\n"

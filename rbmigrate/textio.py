@@ -1,0 +1,71 @@
+"""Bytes in, bytes out: positions, line endings and atomic writes.
+
+Files are handled as bytes end to end so that untouched bytes (a BOM, CRLF line
+endings, a missing final newline) survive exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+BOM = b"\xef\xbb\xbf"
+
+
+def line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset."""
+    offset = max(0, min(offset, len(data)))
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    col = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    if line == 1 and data.startswith(BOM) and offset >= 3:
+        col -= 1
+    return line, col
+
+
+def newline_of(data: bytes) -> str:
+    """The file's line ending: ``"\\r\\n"`` if its first line ends so, else ``"\\n"``."""
+    first = data.find(b"\n")
+    return "\r\n" if first > 0 and data[first - 1 : first] == b"\r" else "\n"
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode UTF-8 (a BOM is kept as U+FEFF); raise ``UnicodeDecodeError`` with a location."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = line_col(data, exc.start)
+        raise ValueError(f"{path}:{line}:{col}: not valid UTF-8 ({exc.reason})") from None
+
+
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically, keeping its file mode.
+
+    A temporary file is written in the same folder, flushed to disk, given the
+    original mode and renamed over the target, so a crash at any moment leaves
+    either the old file or the new one, never a mix.
+    """
+    path = Path(path)
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o644
+    if path.exists() and not os.access(path, os.W_OK):
+        raise PermissionError(f"{path}: file is read-only")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".rbmigrate-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
