@@ -1,8 +1,20 @@
-"""Command-line interface. Heavy modules (libcst, wasmtime, rich) load lazily."""
+"""Command-line interface. Heavy modules (libcst, wasmtime, rich) load lazily.
+
+Shared pieces for every command that works on a set of connectors live at the
+top: the :func:`selection_options` decorator (PATHS, ``--from-file``,
+``--include``/``--exclude``, ``--shard``) hands the command a
+:class:`Selection`; :func:`output_options` (``--format``, ``--output``,
+``--patch``, ``--color``) an :class:`Output`; :func:`run_options` adds ``-j``
+and ``-v``. :func:`run_selection`, :func:`emit` and :func:`exit_code` do the
+rest, so a new command is a few lines.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -10,6 +22,8 @@ import click
 from . import __version__
 
 EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+FORMATS = ("text", "json", "markdown", "github")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,81 +34,237 @@ def main() -> None:
     \b
     Exit codes:
       0  nothing to do, or applied cleanly
-      1  changes pending (--check, scan) or findings needing manual work (--strict)
-      2  usage or input errors
+      1  changes pending (--check, scan) or findings needing manual work (--strict, scan)
+      2  usage or input errors (bad paths, parse errors, unwritable or uncommitted files)
     """
 
 
-def _paths_argument(func):
-    return click.argument(
-        "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
-    )(func)
+# ====================================================================== shared options
 
 
-def _exit_code(run, check: bool, strict: bool) -> int:
+@dataclass
+class Selection:
+    """Which files and units a command works on."""
+
+    paths: list[Path]
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    shard: tuple[int, int] | None = None
+
+
+@dataclass
+class Output:
+    format: str = "text"
+    output: Path | None = None
+    patch: Path | None = None
+    color: bool | None = None
+
+    def stdout_color(self) -> bool:
+        if self.color is not None:
+            return self.color
+        return sys.stdout.isatty() and "NO_COLOR" not in os.environ and self.output is None
+
+
+def _compose(func, decorators):
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def selection_options(func):
+    """PATHS... plus --from-file/--include/--exclude/--shard, passed on as ``selection: Selection``."""
+
+    @functools.wraps(func)
+    def wrapper(*args, paths, from_file, include, exclude, shard, **kwargs):
+        from .batch import InputError, parse_shard, read_path_list
+
+        chosen = list(paths)
+        try:
+            if from_file is not None:
+                chosen += read_path_list(from_file)
+            parsed_shard = parse_shard(shard) if shard else None
+        except InputError as exc:
+            raise click.UsageError(str(exc)) from None
+        if not chosen:
+            raise click.UsageError("give at least one PATH, or --from-file LIST")
+        selection = Selection(chosen, tuple(include), tuple(exclude), parsed_shard)
+        return func(*args, selection=selection, **kwargs)
+
+    return _compose(
+        wrapper,
+        [
+            click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path)),
+            click.option("--from-file", metavar="LIST", help="Also read paths (one per line; - for stdin) from LIST."),
+            click.option("--include", multiple=True, metavar="GLOB",
+                         help="Only files matching GLOB (gitignore syntax, relative to each PATH). Repeatable."),
+            click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching GLOB. Repeatable."),
+            click.option("--shard", metavar="K/N", help="Only the units in shard K of N (stable hash of the unit path)."),
+        ],
+    )
+
+
+def output_options(func):
+    """--format/--output/--patch/--color, passed on as ``output: Output``."""
+
+    @functools.wraps(func)
+    def wrapper(*args, fmt, output, patch, color, **kwargs):
+        return func(*args, output=Output(fmt, output, patch, color), **kwargs)
+
+    return _compose(
+        wrapper,
+        [
+            click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                         help="Report format (see docs/output.md)."),
+            click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                         help="Write the report to FILE (atomically) instead of stdout."),
+            click.option("--patch", type=click.Path(dir_okay=False, path_type=Path),
+                         help="Also write every change as a patch for `git apply`."),
+            click.option("--color/--no-color", default=None, help="Colour the diff (default: on a terminal)."),
+        ],
+    )
+
+
+def run_options(func):
+    return _compose(
+        func,
+        [
+            click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                         help="Worker processes (default: the number of cores)."),
+            click.option("-v", "--verbose", is_flag=True,
+                         help="Also list informational findings, skipped files and every unit's progress."),
+        ],
+    )
+
+
+def run_selection(selection: Selection, mode: str, jobs: int | None, verbose: bool = False, allow_dirty: bool = False):
+    """Discover, shard and migrate; in ``apply`` mode also write. Returns ``(RunResult, path map)``."""
+    from .batch import BatchOptions, run_batch
+    from .discover import DiscoverOptions
+
+    options = BatchOptions(
+        mode=mode,
+        jobs=jobs or os.cpu_count() or 1,
+        base=Path.cwd(),
+        discover=DiscoverOptions(include=selection.include, exclude=selection.exclude, explain=verbose),
+        shard=selection.shard,
+        allow_dirty=allow_dirty,
+        verbose=verbose,
+    )
+    try:
+        return run_batch(selection.paths, options)
+    except KeyboardInterrupt:
+        click.echo("rbmigrate: interrupted; every file written so far is whole (old or new)", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def render(run, fmt: str) -> str:
+    if fmt == "json":
+        from .report import json as renderer
+    elif fmt == "markdown":
+        from .report import markdown as renderer
+    elif fmt == "github":
+        from .report import github as renderer
+    else:
+        raise ValueError(fmt)
+    return renderer.render(run)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    from .textio import atomic_write
+
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        click.echo(f"rbmigrate: cannot write {path}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def emit(run, output: Output, text_report: str, verbose: bool) -> None:
+    """Print (or write) the report in the chosen format, the patch, and the closing lines on stderr."""
+    from .report import text
+
+    if output.patch is not None:
+        from .report import patch
+
+        _write_file(output.patch, patch.render(run))
+    report = text_report if output.format == "text" else render(run, output.format)
+    if output.output is not None:
+        _write_file(output.output, report.encode("utf-8", errors="surrogateescape"))
+    elif report:
+        click.echo(report, nl=False)
+    if output.format == "text":
+        click.echo(text.render_problems(run, verbose=verbose), nl=False, err=True)
+        if len(run.units) > 1:
+            from .report import table
+
+            tty = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+            click.echo(table.render_plain(run, color=tty), nl=False, err=True)
+    click.echo(text.render_summary(run), nl=False, err=True)
+
+
+def exit_code(run, check: bool = False, strict: bool = False, pending_fails: bool = False) -> int:
+    """0 clean; 1 pending changes (``check``) or blocking findings (``strict``); 2 any error."""
     summary = run.summary()
     if summary["errors"]:
         return EXIT_ERROR
-    if check and summary["files_changed"]:
+    if (check or pending_fails) and summary["files_changed"]:
         return EXIT_PENDING
-    if strict and summary["blocking_findings"]:
+    if (strict or pending_fails) and summary["blocking_findings"]:
         return EXIT_PENDING
     return EXIT_OK
 
 
-def _run(paths, mode: str, jobs: int):
-    from .engine import Options, run
-
-    options = Options(mode=mode, jobs=jobs, base=Path.cwd())
-    return run(list(paths), options)
+# ====================================================================== apply, scan
 
 
 @main.command()
-@_paths_argument
+@selection_options
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when anything would change.")
 @click.option("--strict", is_flag=True, help="Exit 1 when findings need manual work.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list informational findings and skipped files.")
-@click.option("--color/--no-color", default=None, help="Colour the diff (default: when stdout is a terminal).")
-def apply(paths, show_diff, check, strict, jobs, verbose, color):
-    """Migrate every v3 file under PATHS to v4 (in place unless --diff/--check)."""
-    from .engine import write_results
+@click.option("--allow-dirty", is_flag=True, help="Write even into files with uncommitted changes.")
+@output_options
+@run_options
+def apply(selection: Selection, show_diff, check, strict, allow_dirty, output: Output, jobs, verbose):
+    """Migrate every v3 file under PATHS to v4 (in place unless --diff/--check).
+
+    PATHS may be files, connectors or whole repositories: every connector
+    root under them (Cargo crate, componentize-py project, WIT package) is a
+    unit, migrated in a process pool. A unit is written only when all of it
+    can be: a unit with an error, a read-only file or (in a git work tree)
+    uncommitted changes to a file it would touch is left as it is.
+    """
+    if show_diff and output.format != "text" and output.output is None:
+        raise click.UsageError(f"--diff and --format {output.format} both write to stdout; add --output FILE")
+    mode = "diff" if show_diff else "check" if check else "apply"
+    run, _ = run_selection(selection, mode, jobs, verbose=verbose, allow_dirty=allow_dirty)
     from .report import text
 
-    mode = "diff" if show_diff else "check" if check else "apply"
-    run, path_map = _run(paths, mode, jobs)
-    if mode == "apply":
-        write_results(run, path_map)
-    if show_diff:
-        use_color = sys.stdout.isatty() if color is None else color
-        click.echo(text.render_diff(run, color=use_color), nl=False)
+    diff = text.render_diff(run, color=output.stdout_color() and output.format == "text") if show_diff else ""
     if mode == "check":
         for f in run.files:
             if f.changed:
                 click.echo(f"would migrate {f.path}", err=True)
-    click.echo(text.render_problems(run, verbose=verbose), nl=False, err=True)
-    click.echo(text.render_summary(run), nl=False, err=True)
-    sys.exit(_exit_code(run, check=check, strict=strict))
+    if show_diff and output.format != "text":
+        click.echo(diff, nl=False)
+    emit(run, output, diff, verbose)
+    sys.exit(exit_code(run, check=check, strict=strict))
 
 
 @main.command()
-@_paths_argument
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list informational findings.")
-def scan(paths, jobs, verbose):
+@selection_options
+@output_options
+@run_options
+def scan(selection: Selection, output: Output, jobs, verbose):
     """List every remaining v3 usage with its rule id; exit 1 if any remain."""
     from .report import scan as scan_report
-    from .report import text
 
-    run, _ = _run(paths, "scan", jobs)
-    click.echo(scan_report.render_usages(run), nl=False)
-    click.echo(text.render_problems(run, verbose=verbose), nl=False, err=True)
-    click.echo(text.render_summary(run), nl=False, err=True)
-    summary = run.summary()
-    if summary["errors"]:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_PENDING if summary["files_changed"] or summary["blocking_findings"] else EXIT_OK)
+    run, _ = run_selection(selection, "scan", jobs, verbose=verbose)
+    emit(run, output, scan_report.render_usages(run), verbose)
+    sys.exit(exit_code(run, pending_fails=True))
+
+
+# ====================================================================== rules
 
 
 @main.group()

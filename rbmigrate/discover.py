@@ -1,16 +1,36 @@
 """Find units (connector roots) and the files in them.
 
-A unit is the deepest enclosing Cargo crate, componentize-py connector or WIT
-package folder; files outside any unit belong to a unit rooted at the path the
-user gave.
+A unit is the nearest enclosing Cargo crate, componentize-py connector or WIT
+package folder, except that a WIT folder inside a crate or connector belongs to
+it, and so does a WIT package's ``deps/``; files outside any unit belong to a
+unit rooted at the path the user gave.
+
+Which files are looked at:
+
+- in a git work tree, the files git lists (``git ls-files -co --exclude-standard``:
+  tracked plus untracked-but-not-ignored, so every ``.gitignore``, ``.git/info/exclude``
+  and ``core.excludesFile`` is honoured exactly as git does); nested repositories
+  are listed the same way;
+- outside git, a walk that honours the ``.gitignore`` files it meets (see :mod:`rbmigrate.ignore`);
+- never: ``target/``, virtualenvs (a folder holding ``pyvenv.cfg``, or named
+  ``.venv``/``venv``), ``node_modules/``, VCS folders, checked-in ``wit_world/``
+  binding trees, symlinks; ``--include``/``--exclude`` globs narrow the rest.
+
+Generated files (``@generated``, ``DO NOT EDIT``, componentize-py's banner) are
+dropped by the engine after the per-adapter prefilter, so a file with no v3
+token is never even checked for the banner. Everything left out is recorded
+with its reason and shown with ``--verbose``.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .ignore import Rules, read_gitignore
 from .lang.base import language_of
 
 SKIP_DIRS = {".git", ".hg", ".svn", "target", "node_modules", "__pycache__", ".venv", "venv", ".tox",
@@ -24,6 +44,21 @@ class Unit:
     kind: str
     files: list[Path] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class DiscoverOptions:
+    include: tuple[str, ...] = ()  # gitignore-style globs, relative to each given path
+    exclude: tuple[str, ...] = ()
+    gitignore: bool = True  # honour .gitignore (via git inside a work tree)
+    explain: bool = False  # also list what .gitignore hid (one more git call); for --verbose
+    base: Path | None = None  # skipped paths are shown relative to this
+
+
+@dataclass
+class Discovery:
+    units: list[Unit]
+    skipped: list[tuple[str, str]]  # (shown path, reason): what discovery left out
 
 
 def unit_kind(folder: Path, names: set[str]) -> str | None:
@@ -52,51 +87,222 @@ def is_generated(head: bytes) -> bool:
     return any(marker in head for marker in GENERATED_MARKERS)
 
 
-def _is_venv(folder: Path, names: set[str]) -> bool:
-    return "pyvenv.cfg" in names
+def _shown(path: Path, base: Path | None) -> str:
+    for anchor in (base, Path.cwd()):
+        if anchor is not None:
+            try:
+                return path.relative_to(anchor).as_posix() or "."
+            except ValueError:
+                pass
+    return path.as_posix()
 
 
-def discover(paths: list[Path]) -> list[Unit]:
-    """Walk ``paths`` and group their files into units."""
+def git_lines(args: list[str], cwd: Path) -> list[str] | None:
+    """NUL-separated output of a git command, or None outside a work tree / without git."""
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, check=False,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        )
+    except OSError:
+        return None
+    if proc.returncode != 0:
+        return None
+    return [p for p in proc.stdout.decode("utf-8", errors="surrogateescape").split("\0") if p]
+
+
+class _Walker:
+    """Discovery state for one run: caches folder listings, unit owners and skips."""
+
+    def __init__(self, options: DiscoverOptions):
+        self.options = options
+        self.include = Rules.from_lines(options.include)
+        self.exclude = Rules.from_lines(options.exclude)
+        self.skipped: dict[str, str] = {}
+        self._names: dict[Path, set[str]] = {}
+        self._owner: dict[Path, Path | None] = {}
+        self._kind: dict[Path, str | None] = {}
+        self._venv: dict[Path, bool] = {}
+
+    # ---------------------------------------------------------------- helpers
+
+    def skip(self, path: Path, reason: str) -> None:
+        self.skipped.setdefault(_shown(path, self.options.base), reason)
+
+    def names(self, folder: Path) -> set[str]:
+        if folder not in self._names:
+            try:
+                self._names[folder] = set(os.listdir(folder))
+            except OSError:
+                self._names[folder] = set()
+        return self._names[folder]
+
+    def kind(self, folder: Path) -> str | None:
+        if folder not in self._kind:
+            self._kind[folder] = unit_kind(folder, self.names(folder))
+        return self._kind[folder]
+
+    def owner(self, folder: Path, top: Path) -> Path | None:
+        """The unit root owning ``folder`` (searching no higher than ``top``)."""
+        key = folder
+        if key in self._owner:
+            return self._owner[key]
+        if folder == top or folder.parent == folder:
+            above = None
+        else:
+            above = self.owner(folder.parent, top)
+        kind = self.kind(folder)
+        if kind is None:
+            result = above
+        elif kind != "wit-package" or above is None:
+            result = folder
+        elif self.kind(above) != "wit-package":
+            result = above  # the wit/ folder of a crate or connector
+        else:  # a WIT package inside another: its own unit, unless it is a vendored dependency
+            result = above if "deps" in folder.relative_to(above).parts else folder
+        self._owner[key] = result
+        return result
+
+    def is_venv(self, folder: Path) -> bool:
+        if folder not in self._venv:
+            self._venv[folder] = "pyvenv.cfg" in self.names(folder)
+        return self._venv[folder]
+
+    # ---------------------------------------------------------------- listing
+
+    def candidates(self, top: Path) -> Iterator[tuple[Path, str]]:
+        """(path, path relative to ``top``) of every file worth a look under ``top``."""
+        if self.options.gitignore:
+            listed = git_lines(["ls-files", "-z", "-co", "--exclude-standard"], top)
+            if listed is not None:
+                yield from self._from_git(top, listed)
+                return
+        yield from self._walk(top)
+
+    def _from_git(self, top: Path, listed: list[str], prefix: str = "") -> Iterator[tuple[Path, str]]:
+        if self.options.explain:
+            for rel in git_lines(["ls-files", "-z", "-o", "-i", "--exclude-standard", "--directory"], top) or []:
+                path = top / rel
+                if rel.endswith("/") or language_of(path):
+                    self.skip(path, "ignored by .gitignore")
+        venvs = {rel.rpartition("/")[0] for rel in listed if rel.rpartition("/")[2] == "pyvenv.cfg"}
+        bad_dirs: dict[str, str | None] = {}
+        for rel in sorted(listed):
+            path = top / rel
+            if rel.endswith("/") or path.is_dir():  # a nested repository or submodule: ask it in turn
+                nested = git_lines(["ls-files", "-z", "-co", "--exclude-standard"], path)
+                if nested is not None:
+                    yield from self._from_git(path, nested, prefix + rel.rstrip("/") + "/")
+                continue
+            parts = rel.split("/")
+            reason = None
+            for depth in range(1, len(parts)):
+                folder_rel = "/".join(parts[:depth])
+                if folder_rel not in bad_dirs:
+                    name = parts[depth - 1]
+                    if name in SKIP_DIRS:
+                        bad_dirs[folder_rel] = f"{name}/ is never migrated"
+                    elif folder_rel in venvs:
+                        bad_dirs[folder_rel] = "virtualenv"
+                    elif self.exclude.matches(prefix + folder_rel, is_dir=True):
+                        bad_dirs[folder_rel] = "excluded by --exclude"
+                    else:
+                        bad_dirs[folder_rel] = None
+                if bad_dirs[folder_rel]:
+                    reason = bad_dirs[folder_rel]
+                    if language_of(path):
+                        self.skip(top / folder_rel, reason)
+                    break
+            if reason or not language_of(path):
+                continue
+            if path.is_symlink():
+                self.skip(path, "symlink (not followed)")
+                continue
+            if not path.is_file():  # deleted in the work tree
+                continue
+            yield path, prefix + rel
+
+    def _walk(self, top: Path) -> Iterator[tuple[Path, str]]:
+        stack: list[tuple[Path, str, Rules]] = [(top, "", Rules())]
+        while stack:
+            folder, rel, rules = stack.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name, reverse=True)
+            except OSError as exc:
+                self.skip(folder, f"unreadable: {exc.strerror}")
+                continue
+            self._names[folder] = {e.name for e in entries}
+            if rel and self.is_venv(folder):
+                self.skip(folder, "virtualenv")
+                continue
+            if self.options.gitignore and ".gitignore" in self._names[folder]:
+                rules = rules.extended(read_gitignore(folder / ".gitignore", rel))
+            files = []
+            for entry in entries:
+                path = Path(entry.path)
+                sub = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_symlink():
+                    if language_of(path):
+                        self.skip(path, "symlink (not followed)")
+                    continue
+                if entry.is_dir():
+                    if entry.name in SKIP_DIRS:
+                        self.skip(path, f"{entry.name}/ is never migrated")
+                    elif rules.matches(sub, is_dir=True):
+                        self.skip(path, "ignored by .gitignore")
+                    elif self.exclude.matches(sub, is_dir=True):
+                        self.skip(path, "excluded by --exclude")
+                    else:
+                        stack.append((path, sub, rules))
+                elif entry.is_file() and language_of(path):
+                    if rules.matches(sub, is_dir=False):
+                        self.skip(path, "ignored by .gitignore")
+                    else:
+                        files.append((path, sub))
+            yield from reversed(files)
+
+
+def discover_all(paths: list[Path], options: DiscoverOptions | None = None) -> Discovery:
+    """Walk ``paths`` and group their files into units, sorted by root."""
+    options = options or DiscoverOptions()
+    walker = _Walker(options)
     units: dict[Path, Unit] = {}
+    seen: set[Path] = set()
+
+    def claim(root: Path, kind: str, path: Path) -> None:
+        if path in seen:
+            return
+        seen.add(path)
+        units.setdefault(root, Unit(root, kind)).files.append(path)
+
     for top in paths:
         top = Path(top).resolve()
-        if top.is_file():
-            kind = unit_kind(top.parent, set(os.listdir(top.parent))) or "directory"
-            unit = units.setdefault(top.parent, Unit(top.parent, kind))
-            unit.files.append(top)
+        if top.is_file():  # named explicitly: .gitignore and skip folders do not apply
+            rel = top.name
+            if walker.include and not walker.include.matches_within(rel):
+                continue
+            if walker.exclude.matches_within(rel):
+                walker.skip(top, "excluded by --exclude")
+                continue
+            claim(top.parent, walker.kind(top.parent) or "directory", top)
             continue
-        _walk(top, units)
-    return [units[root] for root in sorted(units)]
-
-
-def _walk(top: Path, units: dict[Path, Unit]) -> None:
-    stack: list[tuple[Path, Unit | None]] = [(top, None)]
-    while stack:
-        folder, owner = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError as exc:
-            unit = owner or units.setdefault(top, Unit(top, "directory"))
-            unit.skipped.append((str(folder), f"unreadable: {exc.strerror}"))
-            continue
-        names = {e.name for e in entries}
-        if _is_venv(folder, names):
-            if owner:
-                owner.skipped.append((str(folder), "virtualenv"))
-            continue
-        kind = unit_kind(folder, names)
-        if kind and not (kind == "wit-package" and owner is not None):
-            owner = units.setdefault(folder, Unit(folder, kind))
-        unit = owner or units.setdefault(top, Unit(top, "directory"))
-        for entry in sorted(entries, key=lambda e: e.name):
-            path = Path(entry.path)
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name in SKIP_DIRS:
-                    unit.skipped.append((str(path), f"{entry.name}/ is never migrated"))
-                else:
-                    stack.append((path, owner))
-            elif entry.is_file(follow_symlinks=False) and language_of(path):
-                unit.files.append(path)
+        for path, rel in walker.candidates(top):
+            if walker.include and not walker.include.matches_within(rel):
+                continue
+            if walker.exclude.matches_within(rel):
+                walker.skip(path, "excluded by --exclude")
+                continue
+            root = walker.owner(path.parent, top)
+            if root is None:
+                claim(top, "directory", path)
+            else:
+                claim(root, walker.kind(root) or "directory", path)
     for unit in units.values():
         unit.files.sort()
+    skipped = sorted(walker.skipped.items())
+    return Discovery(units=[units[root] for root in sorted(units)], skipped=skipped)
+
+
+def discover(paths: list[Path], options: DiscoverOptions | None = None) -> list[Unit]:
+    """The units under ``paths`` (see :func:`discover_all` for what was left out)."""
+    return discover_all(paths, options).units

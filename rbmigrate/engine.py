@@ -71,6 +71,7 @@ def migrate_unit(unit: Unit, options: Options, rules: RuleTable | None = None) -
 def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitResult, times: PhaseTimes) -> None:
     uctx = UnitContext(root=unit.root, kind=unit.kind, rules=rules, manifest=read_manifest(unit.root))
     parsed: dict[str, list[tuple[FileContext, bytes, object, FileResult]]] = {}
+    failed: dict[str, list[FileResult]] = {}
     for path in unit.files:
         language = language_of(path)
         adapter = get_adapter(language) if language else None
@@ -96,26 +97,31 @@ def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitRe
             continue
         fctx = FileContext(path=path, display=shown, unit=uctx)
         fres = FileResult(path=shown, language=language, before=data, mode=mode)
+        result.files.append(fres)
         try:
             tree = adapter.parse(data, fctx)
         except ParseError as exc:
             fres.error = exc.to_file_error()
             fres.error.path = shown
-            result.files.append(fres)
+            failed.setdefault(language, []).append(fres)
             continue
         finally:
             times.parse += time.perf_counter() - t1
+        fctx.tree = tree
         parsed.setdefault(language, []).append((fctx, data, tree, fres))
-        result.files.append(fres)
 
-    for language, items in parsed.items():
+    for language in sorted(set(parsed) | set(failed)):
         adapter = get_adapter(language)
+        items = parsed.get(language, [])
+        t0 = time.perf_counter()
         adapter.prepare_unit([(fctx, data) for fctx, data, _, _ in items], uctx)
+        times.plan += time.perf_counter() - t0
         for fctx, data, tree, fres in items:
             _plan_file(adapter, fctx, data, tree, fres, times)
         t0 = time.perf_counter()
-        result.errors.extend(adapter.validate_unit([item[3] for item in items], uctx))
+        result.errors.extend(adapter.validate_unit([item[3] for item in items] + failed.get(language, []), uctx))
         times.validate += time.perf_counter() - t0
+    result.actions.extend(uctx.actions)
 
 
 def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, times: PhaseTimes) -> None:
@@ -153,21 +159,58 @@ def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, 
 
 
 def write_results(run: RunResult, base_for: dict[str, Path]) -> None:
-    """Write every changed file atomically. A failed write becomes an error; others go on."""
+    """Write every changed file atomically, unit by unit (see :func:`write_unit`)."""
     for unit in run.units:
-        t0 = time.perf_counter()
-        for fres in unit.files:
-            if not fres.changed:
-                continue
-            target = base_for[fres.path]
-            try:
-                from .textio import atomic_write
+        write_unit(unit, base_for)
 
-                atomic_write(target, fres.after, fres.mode)
-                fres.written = True
-            except OSError as exc:
-                fres.error = FileError(path=fres.path, message=f"cannot write: {exc.strerror or exc}", kind="io")
-        unit.times.write += time.perf_counter() - t0
+
+def write_unit(unit: UnitResult, base_for: dict[str, Path]) -> None:
+    """Write a unit's changed files atomically, all or none where it can be known up front.
+
+    Nothing is written when the unit has an error, or when any file it would
+    touch is read-only (by its mode bits, even for root) or changed on disk
+    since it was read; those files get the error. Each write replaces the file
+    by rename, so every file is always either its old or its new content.
+    """
+    t0 = time.perf_counter()
+    changed = sorted((f for f in unit.files if f.changed), key=lambda f: f.path)
+    if (not changed and not unit.actions) or unit.all_errors:
+        return
+    for fres in changed:
+        target = base_for[fres.path]
+        try:
+            mode = target.stat().st_mode
+            if not mode & 0o222 or not os.access(target, os.W_OK):
+                fres.error = FileError(path=fres.path, message="file is read-only; nothing in this unit was written", kind="io")
+            elif target.read_bytes() != fres.before:
+                fres.error = FileError(
+                    path=fres.path, message="changed on disk since it was read; nothing in this unit was written", kind="io"
+                )
+        except OSError as exc:
+            fres.error = FileError(path=fres.path, message=f"cannot write: {exc.strerror or exc}", kind="io")
+    if unit.all_errors:
+        return
+    from .textio import atomic_write
+
+    for fres in changed:
+        try:
+            atomic_write(base_for[fres.path], fres.after, fres.mode)
+            fres.written = True
+        except OSError as exc:
+            fres.error = FileError(path=fres.path, message=f"cannot write: {exc.strerror or exc}", kind="io")
+    if not unit.all_errors:
+        from .actions import perform
+
+        for action in unit.actions:
+            if action.done:
+                continue
+            try:
+                perform(action)
+                action.done = True
+            except Exception as exc:
+                action.error = str(exc) or repr(exc)
+                unit.errors.append(FileError(path=action.path, message=f"{action.description} failed: {action.error}", kind="action"))
+    unit.times.write += time.perf_counter() - t0
 
 
 def run(paths: list[Path], options: Options, rules: RuleTable | None = None) -> tuple[RunResult, dict[str, Path]]:

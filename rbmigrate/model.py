@@ -70,6 +70,23 @@ class FileError:
 
 
 @dataclass(slots=True)
+class Action:
+    """A unit-level change that is not a span edit (e.g. regenerating ``wit_world/`` bindings).
+
+    Generated trees are regenerated, never diffed: reports show the action, and
+    the write phase performs it (``rbmigrate.actions.perform``).
+    """
+
+    kind: str  # regenerate-bindings
+    path: str  # the folder it acts on, as shown to the user
+    rule_id: str
+    description: str
+    params: dict = field(default_factory=dict)
+    done: bool = False
+    error: str = ""
+
+
+@dataclass(slots=True)
 class FileResult:
     """One file through the pipeline. ``after is None`` means: no change."""
 
@@ -115,6 +132,7 @@ class UnitResult:
     errors: list[FileError] = field(default_factory=list)
     verify: str | None = None  # passed | failed | not-available | None (not run)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    actions: list[Action] = field(default_factory=list)
     times: PhaseTimes = field(default_factory=PhaseTimes)
 
     @property
@@ -129,11 +147,21 @@ class UnitResult:
     def all_errors(self) -> list[FileError]:
         return self.errors + [f.error for f in self.files if f.error is not None]
 
+    @property
+    def status(self) -> str:
+        """``error`` | ``migrated`` (apply wrote files) | ``pending`` (changes not written) | ``clean``."""
+        if self.all_errors:
+            return "error"
+        if any(f.written for f in self.files):
+            return "migrated"
+        return "pending" if any(f.changed for f in self.files) else "clean"
+
 
 @dataclass(slots=True)
 class RunResult:
     units: list[UnitResult] = field(default_factory=list)
     mode: str = "apply"  # apply | diff | check | scan
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) left out by discovery
 
     @property
     def files(self) -> list[FileResult]:
@@ -154,8 +182,10 @@ class RunResult:
             "units": len(self.units),
             "files_scanned": len(files),
             "files_changed": sum(1 for f in files if f.changed),
+            "files_written": sum(1 for f in files if f.written),
             "edits": sum(len(f.edits) for f in files if f.changed),
             "findings": len(findings),
             "blocking_findings": sum(1 for x in findings if x.severity.blocking),
             "errors": len(self.errors),
+            "units_with_errors": sum(1 for u in self.units if u.all_errors),
         }

@@ -153,6 +153,7 @@ class PipelineResult:
     state: StateReport = field(default_factory=StateReport)
     catalog: Any = None  # parsed discover JSON (None when discover did not run)
     catalog_raw: str | None = None
+    discover_summary: SummaryEvent | None = None  # v4: the run-summary of run(phase: discover)
     open_info: dict[str, dict] = field(default_factory=dict)  # v4: stage -> open-info fields
     errors: list[ErrorEvent] = field(default_factory=list)
     calls: list[tuple[str, str, str]] = field(default_factory=list)  # (stage, call, context stream), in order

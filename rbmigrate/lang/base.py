@@ -37,6 +37,7 @@ class UnitContext:
     rules: RuleTable
     manifest: dict[str, Any] = field(default_factory=dict)  # id, role, capabilities, protocol_version
     shared: dict[str, Any] = field(default_factory=dict)  # adapter-private, per unit
+    actions: list = field(default_factory=list)  # model.Action: unit-level changes (bindings regeneration)
 
 
 @dataclass
@@ -44,6 +45,7 @@ class FileContext:
     path: Path  # absolute
     display: str  # as shown to the user
     unit: UnitContext
+    tree: Any = None  # the parsed tree, set by the engine after `parse`
 
     @property
     def rules(self) -> RuleTable:
@@ -78,7 +80,10 @@ class Adapter:
         """Look at every file of the unit before planning (optional)."""
 
     def validate_unit(self, results: list[FileResult], unit: UnitContext) -> list[FileError]:
-        """Check the unit's output as a whole, e.g. a multi-file WIT package (optional)."""
+        """Check the unit's output as a whole, e.g. a multi-file WIT package (optional).
+
+        ``results`` holds every file of this language in the unit, including
+        those that failed to parse (their ``error`` is set)."""
         return []
 
 

@@ -8,7 +8,13 @@ NO_NEWLINE = "\\ No newline at end of file\n"
 
 
 def _lines(data: bytes) -> list[str]:
-    return data.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+    """Lines split at LF only, as git does (a lone CR, a form feed or U+2028 stays inside its line)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
 
 
 def unified_diff(path: str, before: bytes, after: bytes, context: int = 3) -> str:

@@ -22,7 +22,14 @@ def render_problems(run: RunResult, verbose: bool = False) -> str:
             continue
         step = f" (manual: {finding.manual_step})" if finding.manual_step and verbose else ""
         lines.append(f"{finding.location()}: {finding.rule_id} [{finding.severity.value}] {finding.message}{step}")
+    if run.mode == "apply":
+        for unit in run.units:
+            pending = [f for f in unit.files if f.changed and not f.written]
+            if pending and unit.all_errors:
+                lines.append(f"{unit.root}: not written: the unit has errors ({_plural(len(pending), 'file')} left as they were)")
     if verbose:
+        for path, reason in run.skipped:
+            lines.append(f"{path}: skipped: {reason}")
         for unit in run.units:
             for path, reason in unit.skipped:
                 lines.append(f"{path}: skipped: {reason}")
@@ -38,7 +45,9 @@ def render_summary(run: RunResult) -> str:
     mode = run.mode
     changed = s["files_changed"]
     if mode == "apply":
-        head = f"migrated {_plural(changed, 'file')} ({_plural(s['edits'], 'edit')})"
+        written = s["files_written"]
+        edits = sum(len(f.edits) for f in run.files if f.written)
+        head = f"migrated {_plural(written, 'file')} ({_plural(edits, 'edit')})"
     elif mode == "scan":
         head = f"{_plural(changed, 'file')} with v3 usage ({_plural(s['edits'], 'rewrite')} pending)"
     else:

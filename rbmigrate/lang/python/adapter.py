@@ -1,0 +1,105 @@
+"""The Python adapter: componentize-py guests, v3 → v4 (recipes §3)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from ...model import Action, Edit, Finding
+from ...textio import BOM, line_col
+from ..base import Adapter, FileContext, ParseError, UnitContext
+
+BINDINGS_DIR = "wit_world"
+V3_BINDING_FILES = ("imports/host.py", "imports/types.py")
+
+
+class PythonAdapter(Adapter):
+    name = "python"
+
+    def matches(self, path: Path) -> bool:
+        return path.suffix == ".py"
+
+    @functools.cached_property
+    def _prefilter(self) -> re.Pattern:
+        from ...ruletable import default_table
+        from .strings import table_words
+
+        words, _ = table_words(default_table())
+        alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
+        return re.compile(b"wit_world|" + alternatives)
+
+    def prefilter(self, data: bytes) -> bool:
+        return self._prefilter.search(data) is not None
+
+    def parse(self, data: bytes, ctx: FileContext):
+        import libcst as cst
+
+        bom = len(BOM) if data.startswith(BOM) else 0
+        try:
+            text = data[bom:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line, col = line_col(data, exc.start)
+            raise ParseError(ctx.display, line, col, f"not valid UTF-8 ({exc.reason})") from None
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            raise ParseError(ctx.display, exc.raw_line, exc.raw_column + 1, _first_line(exc.message)) from None
+        return module, text, bom
+
+    def plan(self, tree, data: bytes, ctx: FileContext) -> tuple[list[Edit], list[Finding]]:
+        from .migrate import migrate
+
+        module, text, bom = tree
+        return migrate(module, text, bom, data, ctx)
+
+    def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
+        module, text, _bom = self.parse(data, ctx)
+        try:
+            compile(text, ctx.display, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            raise ParseError(ctx.display, exc.lineno or 0, (exc.offset or 0), exc.msg) from None
+        return []
+
+    def prepare_unit(self, files: list[tuple[FileContext, bytes]], unit: UnitContext) -> None:
+        """Plan the regeneration of checked-in v3 bindings (RB505)."""
+        folder = unit.root / BINDINGS_DIR
+        if not folder.is_dir() or not any((folder / f).is_file() for f in V3_BINDING_FILES):
+            return
+        if any(a.kind == "regenerate-bindings" and a.params.get("root") == str(unit.root) for a in unit.actions):
+            return
+        role = (unit.manifest or {}).get("role") or _role_from_bindings(folder)
+        if role is None:
+            return
+        world = f"rapidbyte-{role}"
+        shown = _display_folder(files, unit.root, BINDINGS_DIR)
+        unit.actions.append(Action(
+            kind="regenerate-bindings",
+            path=shown,
+            rule_id="RB505",
+            description=f"regenerate {shown}/ from wit/v4 (world {world})",
+            params={"root": str(unit.root), "world": world},
+        ))
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "syntax error"
+
+
+def _role_from_bindings(folder: Path) -> str | None:
+    from ...ruletable import default_table
+    from .names import names_for
+
+    names = names_for(default_table())
+    for export in names.exports.values():
+        if (folder / "exports" / f"{export.v3_interface.replace('-', '_')}.py").is_file():
+            return export.role
+    return None
+
+
+def _display_folder(files: list[tuple[FileContext, bytes]], root: Path, name: str) -> str:
+    for fctx, _data in files:
+        if fctx.path.parent == root:
+            parent = Path(fctx.display).parent
+            return (parent / name).as_posix() if str(parent) != "." else name
+    return (root / name).as_posix()

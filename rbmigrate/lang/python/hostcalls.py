@@ -1,0 +1,154 @@
+"""Calls of the v3 ``host`` interface → ``host_io`` (RB101–RB113).
+
+Renames follow the rule table; integer codes become enum members (RB103,
+RB107, RB907); keyword arguments follow renamed parameters (RB108, RB109);
+telemetry payloads become typed records (:mod:`.payloads`, RB104–RB106, RB901).
+A call that cannot be converted is left exactly as it is, with its v3 import.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ...ruletable import kebab
+from . import tables
+from .context import MigrationContext
+from .imports import ImportPlanner
+from .payloads import PayloadConverter, Unconvertible, unwrap
+from .resolve import Ref
+from .syntax import call_args, int_value
+
+RESHAPED = {"checkpoint", "metric", "emit_dlq_record"}
+
+
+def v4_ref(planner: ImportPlanner, ref: Ref, module: str, name: str) -> cst.BaseExpression:
+    """The v4 spelling of a reference, in the style of the original one."""
+    b = ref.binding
+    if ref.style == "bare":
+        return planner.name_ref(module, name, b if b is not None and b.kind == "name-from" else None)
+    origin = b if b is not None and ref.module == "host" else None
+    return cst.Attribute(planner.module_ref(module, origin), cst.Name(name))
+
+
+class HostCallTransform:
+    def __init__(self, ctx: MigrationContext, planner: ImportPlanner, payloads: PayloadConverter):
+        self.ctx = ctx
+        self.planner = planner
+        self.payloads = payloads
+
+    def run(self, refs: list[Ref]) -> None:
+        for ref in refs:
+            if ref.module == "host" and ref.item in self.ctx.names.host_functions:
+                self.visit(ref)
+            elif ref.module == "host":
+                self.ctx.finding(ref.node, "RB010", f"`{ref.item}` is not a function of the v3 host interface",
+                                 "Rewrite this reference against `host_io` by hand.")
+                self.left(ref)
+        self.payloads.finish()
+
+    def left(self, ref: Ref) -> None:
+        self.ctx.leave_as_is(ref.node)
+        self.planner.keep(ref.binding)
+
+    def visit(self, ref: Ref) -> None:
+        ctx = self.ctx
+        fn = ctx.names.host_functions[ref.item]
+        parent = ctx.parent(ref.node)
+        new_func = lambda: v4_ref(self.planner, ref, fn.v4_module, fn.v4)  # noqa: E731
+        if not (isinstance(parent, cst.Call) and parent.func is ref.node):
+            if fn.v3 in RESHAPED or fn.v3 in _coded():
+                ctx.finding(ref.node, fn.rule_id if fn.v3 in RESHAPED else "RB907",
+                            f"`{fn.v3}` is used as a value; its v4 form `{fn.v4}` takes other arguments",
+                            f"Call `host_io.{fn.v4}` with the v4 arguments at each use.")
+                self.left(ref)
+                return
+            ctx.replace_with(ref.node, fn.rule_id, new_func())
+            return
+        call = parent
+        bound = call_args(call, fn.params)
+        if bound is None or any(k not in fn.params for k in bound):
+            ctx.finding(call, "RB901" if fn.v3 in RESHAPED else fn.rule_id,
+                        f"`{fn.v3}` is called with `*args`/`**kwargs` or unknown keywords",
+                        f"Call `{fn.v4}` with explicit v4 arguments.")
+            self.left(ref)
+            return
+        try:
+            if fn.v3 in RESHAPED:
+                self._reshaped(ref, fn, call, bound, new_func())
+                return
+            code = self._code(fn.v3, bound)
+        except Unconvertible as exc:
+            rule = "RB907" if getattr(exc, "code", False) else "RB901"
+            ctx.finding(exc.node, rule, f"`{fn.v3}`: {exc.message}",
+                        "Build the v4 argument by hand (an enum member or a typed record).")
+            self.left(ref)
+            return
+        ctx.replace_with(ref.node, fn.rule_id, new_func())
+        if code is not None:
+            node, member, rule = code
+            ctx.replace_with(node, rule, self.planner.member(member))
+        for name, arg in bound.items():
+            if arg.keyword is not None and (fn.v3, name) in ctx.names.params:
+                new, rule = ctx.names.params[(fn.v3, name)]
+                ctx.replace_with(arg.keyword, rule, cst.Name(new))
+        if fn.v3 == "log":
+            ctx.string_slots.add(bound["msg"].value) if "msg" in bound else None
+
+    def _code(self, function: str, bound: dict[str, cst.Arg]):
+        spec = tables.INTEGER_CODES.get(kebab(function))
+        if spec is None:
+            return None
+        param, enum, codes = spec
+        arg = bound.get(param)
+        if arg is None:
+            return None
+        value = int_value(arg.value)
+        if value is None or value < 0:
+            exc = Unconvertible(arg.value, f"the {param} `{self.ctx.code(arg.value)}` is not an integer literal")
+            exc.code = True
+            raise exc
+        case = codes.get(value)
+        if case is None and enum == "log-level":
+            case = tables.LOG_LEVEL_OTHER
+        if case is None:
+            exc = Unconvertible(arg.value, f"{value} is not a v3 {param} code")
+            exc.code = True
+            raise exc
+        rule = self.ctx.names.host_functions[function].rule_id
+        rule = {"log": "RB103"}.get(function, "RB107" if function.startswith("state_") else rule)
+        return arg.value, self.ctx.names.member(enum, case), rule
+
+    def _reshaped(self, ref: Ref, fn, call: cst.Call, bound: dict[str, cst.Arg], func: cst.BaseExpression) -> None:
+        ctx = self.ctx
+        if fn.v3 == "emit_dlq_record":
+            build = self.payloads.dlq(call, bound, fn.params)
+            ctx.replace(call, fn.rule_id, lambda u: u.with_changes(func=func, args=[cst.Arg(build())]))
+            return
+        payload_arg = bound.get("payload_json")
+        if payload_arg is None:
+            raise Unconvertible(call, "the payload argument is missing")
+        member = None
+        if fn.v3 == "checkpoint":
+            code = self._code("checkpoint", bound) if "kind" in bound else None
+            member = code[1] if code else None
+        src, envelope = unwrap(ctx, payload_arg.value)
+        if fn.v3 == "checkpoint":
+            build = self.payloads.checkpoint(src, envelope, member)
+        else:
+            build = self.payloads.metric(src)
+        rule = fn.rule_id
+        if src.name is not None:
+            # the dict is bound to a local: the literal becomes the record, the call passes the local
+            ctx.replace(src.node, rule, lambda _u: build())
+            inner = src.name
+            ctx.replace(call, rule, lambda u: u.with_changes(func=func, args=[cst.Arg(ctx.new(inner))]))
+        else:
+            ctx.replace(call, rule, lambda u: u.with_changes(func=func, args=[cst.Arg(build())]))
+        if envelope is not None and envelope.statement is not None:
+            ctx.delete(envelope.statement, rule)
+
+
+def _coded() -> set[str]:
+    from ...ruletable import snake
+
+    return {snake(k) for k in tables.INTEGER_CODES}

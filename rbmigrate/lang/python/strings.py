@@ -1,0 +1,138 @@
+"""v3 names in docstrings, comments and string literals (recipes §0.6, RB904).
+
+In docstrings and comments, v3 names inside backtick code spans are updated
+(```emit_batch``` → ```batch_emit```); the prose around them stays. A
+string literal (or docstring prose) that still mentions a v3 name is listed
+as an informational finding and left as it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import libcst as cst
+
+from ...ruletable import RuleTable, spellings
+from .context import MigrationContext
+
+RULE_SPAN = "RB001"
+RULE_INFO = "RB904"
+SPLIT_RULES = {"RB011"}  # `types` is split in v4: no single new name to write into prose
+_SPAN = re.compile(r"`([^`\n]+)`")
+_ITEM = re.compile(r"[A-Za-z_][\w.-]*(\(\))?")  # a code span that names one item: `x`, `a.b_c()`, `emit-batch`
+
+
+def _distinctive(name: str) -> bool:
+    """Multi-part names only: `emit_batch`, `connect-tcp`, `SourceConnector`, `host.log` — never `host`, `metric`."""
+    return bool(re.search(r"[-_.]|[a-z][A-Z]", name)) and re.fullmatch(r"[A-Za-z][\w.-]*", name) is not None
+
+
+@functools.lru_cache(maxsize=4)
+def table_words(table: RuleTable) -> tuple[dict[str, tuple[str | None, str]], re.Pattern | None]:
+    """v3 spelling -> (v4 spelling or None when there is no single one, rule id), and a regex matching any."""
+    words: dict[str, tuple[str | None, str]] = {}
+    for rename in table.renames:
+        for _context, old, new in spellings(rename, table):
+            if _distinctive(old):
+                words.setdefault(old, (None if rename.rule_id in SPLIT_RULES else new, rename.rule_id))
+    if not words:
+        return words, None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return words, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+class StringTransform:
+    def __init__(self, ctx: MigrationContext):
+        self.ctx = ctx
+        self.words, self.pattern = table_words(ctx.fctx.rules)
+
+    def run(self) -> None:
+        if self.pattern is None:
+            return
+        docstrings = _docstrings(self.ctx.module)
+        transform = self
+
+        class Visitor(cst.CSTVisitor):
+            def visit_SimpleString(self, node: cst.SimpleString) -> None:
+                transform.string(node, node.value, node in docstrings)
+
+            def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+                transform.string(node, node.value, False)
+
+            def visit_Comment(self, node: cst.Comment) -> None:
+                new, _ = transform.spans(node.value)
+                if new != node.value:
+                    transform.ctx.replace_with(node, transform.rule_of(node.value), cst.Comment(new))
+
+        self.ctx.module.visit(Visitor())
+
+    def rule_of(self, text: str) -> str:
+        m = self.pattern.search(text)
+        return self.words[m.group(0)][1] if m else RULE_SPAN
+
+    def spans(self, text: str) -> tuple[str, str]:
+        """(text with v3 names in backtick spans updated, the text outside the spans)."""
+        outside = _SPAN.sub(" ", text)
+
+        unresolved: list[str] = []
+
+        def word(w: re.Match) -> str:
+            new = self.words[w.group(0)][0]
+            if new is None:
+                unresolved.append(w.group(0))
+                return w.group(0)
+            return new
+
+        def span(m: re.Match) -> str:
+            code = m.group(1)
+            if not _ITEM.fullmatch(code):
+                unresolved.append(code)
+                return m.group(0)
+            return "`" + self.pattern.sub(word, code) + "`"
+
+        new = _SPAN.sub(span, text)
+        return new, outside + " " + " ".join(unresolved)
+
+    def string(self, node: cst.CSTNode, raw: str, docstring: bool) -> None:
+        if isinstance(node, cst.SimpleString) and "b" in node.prefix.lower():
+            return
+        if node in self.ctx.replacements:
+            return
+        if docstring:
+            new, outside = self.spans(raw)
+            if new != raw:
+                rule = self.rule_of(raw)
+                self.ctx.replace_with(node, rule, node.with_changes(value=new))
+            mentions = self.pattern.findall(outside)
+        else:
+            mentions = self.pattern.findall(raw)
+        if mentions:
+            names = ", ".join(dict.fromkeys(mentions))
+            self.ctx.finding(node, RULE_INFO, f"string mentions v3 name(s): {names}",
+                             "Prose is left as it is; update it if it should name the v4 item.")
+
+
+def _docstrings(module: cst.Module) -> set[cst.CSTNode]:
+    found: set[cst.CSTNode] = set()
+
+    def first(body) -> None:
+        if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr):
+            value = body[0].body[0].value
+            if isinstance(value, cst.SimpleString):
+                found.add(value)
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Module(self, node) -> None:
+            first(node.body)
+
+        def visit_ClassDef(self, node) -> None:
+            if isinstance(node.body, cst.IndentedBlock):
+                first(node.body.body)
+
+        def visit_FunctionDef(self, node) -> None:
+            if isinstance(node.body, cst.IndentedBlock):
+                first(node.body.body)
+
+    module.visit(Visitor())
+    return found

@@ -1,0 +1,272 @@
+"""The Rust adapter (tree-sitter-rust): recipes §2 for connector crates, the SDK and host runtimes.
+
+Each file is parsed once; one query collects every node a concern looks at;
+``prepare_unit`` derives the crate-wide facts (is this the SDK, which struct
+fields hold a ``Context``, which methods each type has, rustfmt's width) and
+``plan`` runs the concerns in a fixed order: leaf renames first, then the
+edits that move code (and carry the leaf edits inside them along).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ...model import Edit, FileError, Finding
+from ...textio import line_col
+from ..base import Adapter, FileContext, ParseError, UnitContext
+from . import docs, literals, macros, methods, paths, strings, syntax, traits, uses
+from .plan import FilePlan
+from .scope import CrateFacts, FileScopes, module_path_of
+from .vocab import ROLE_METHODS, is_host_trait, vocab
+
+_SHARED = "rust"
+SDK_PACKAGE = "rapidbyte-sdk"
+_HELPER_FN = re.compile(rb"\bfn\s+(?:" + b"|".join(r.helper.encode() for r in ROLE_METHODS) + rb")\b")
+_SKIP = {"target", ".git", "node_modules", ".venv", "venv"}
+
+
+class ParsedRust:
+    __slots__ = ("tree", "captures", "had_error")
+
+    def __init__(self, tree: Any, captures: dict, had_error: bool):
+        self.tree = tree
+        self.captures = captures
+        self.had_error = had_error
+
+
+class RustAdapter(Adapter):
+    name = "rust"
+
+    def matches(self, path: Path) -> bool:
+        return path.suffix == ".rs"
+
+    def prefilter(self, data: bytes) -> bool:
+        from ...ruletable import default_table
+
+        pattern = vocab(default_table()).prefilter
+        return pattern is not None and pattern.search(data) is not None
+
+    def parse(self, data: bytes, ctx: FileContext) -> ParsedRust:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line, col = line_col(data, exc.start)
+            raise ParseError(ctx.display, line, col, f"not valid UTF-8 ({exc.reason})") from None
+        tree = syntax.parse(data)
+        parsed = ParsedRust(tree, syntax.index(tree.root_node), tree.root_node.has_error)
+        _state(ctx.unit)["files"][str(ctx.path)] = parsed
+        return parsed
+
+    def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
+        tree = syntax.parse(data)
+        if tree.root_node.has_error:
+            before = _state(ctx.unit)["files"].get(str(ctx.path))
+            if before is None or not before.had_error:
+                node = syntax.first_error(tree.root_node)
+                line, col = line_col(data, node.start_byte if node is not None else 0)
+                raise ParseError(ctx.display, line, col, "tree-sitter-rust reports a syntax error")
+        return []
+
+    # ------------------------------------------------------------------ unit
+
+    def prepare_unit(self, files: list[tuple[FileContext, bytes]], unit: UnitContext) -> None:
+        state = _state(unit)
+        facts = CrateFacts(vocab=vocab(unit.rules))
+        _rustfmt_config(unit.root, facts)
+        parsed = []
+        traits_seen: set[str] = set()
+        structs_seen: set[str] = set()
+        for fctx, data in files:
+            item = state["files"].get(str(fctx.path)) or self.parse(data, fctx)
+            parsed.append((fctx, item))
+            for node in item.captures.get("trait", ()):
+                name = syntax.field(node, "name")
+                if name is not None and node.parent is not None and node.parent.type == "source_file":
+                    traits_seen.add(syntax.text(name))
+            for node in item.captures.get("struct", ()):
+                name = syntax.field(node, "name")
+                if name is not None and node.parent is not None and node.parent.type == "source_file":
+                    structs_seen.add(syntax.text(name))
+        facts.is_sdk = _package_name(unit.root) == SDK_PACKAGE or (
+            {"Source", "Destination", "Transform"} <= traits_seen and "Context" in structs_seen
+        )
+        # files the prefilter skipped can still define a helper name a moved body would take (RB906)
+        seen = {str(fctx.path) for fctx, _ in parsed}
+        extra = []
+        for path in _crate_sources(unit.root):
+            if str(path) in seen:
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if _HELPER_FN.search(data):
+                fctx = FileContext(path=path, display=str(path), unit=unit)
+                extra.append((fctx, self.parse(data, fctx)))
+        scopes_by_path: dict[str, FileScopes] = {}
+        for fctx, item in parsed + extra:
+            module = _module_path(fctx.path, unit.root)
+            scopes = FileScopes(item.tree.root_node, module or (), facts)
+            scopes_by_path[str(fctx.path)] = scopes
+            if module is not None:
+                facts.modules.setdefault(module, scopes)
+        for fctx, item in parsed + extra:
+            _collect_facts(facts, item, scopes_by_path[str(fctx.path)])
+        state["facts"] = facts
+        state["scopes"] = scopes_by_path
+
+    # ------------------------------------------------------------------ plan
+
+    def plan(self, tree: ParsedRust, data: bytes, ctx: FileContext) -> tuple[list[Edit], list[Finding]]:
+        state = _state(ctx.unit)
+        facts = state.get("facts")
+        scopes = state.get("scopes", {}).get(str(ctx.path))
+        if facts is None or scopes is None:  # planned without its unit (a single file)
+            self.prepare_unit([(ctx, data)], ctx.unit)
+            facts = state["facts"]
+            scopes = state["scopes"][str(ctx.path)]
+        plan = FilePlan(
+            data=data,
+            root=tree.tree.root_node,
+            ctx=ctx,
+            vocab=vocab(ctx.rules),
+            facts=facts,
+            scopes=scopes,
+            captures=tree.captures,
+            is_build_script=ctx.path.name == "build.rs",
+        )
+        paths.freeze_binding_trees(plan)
+        methods.plan_methods(plan)
+        macros.plan_macros(plan)
+        paths.plan_paths(plan)
+        literals.plan_literals(plan)
+        literals.plan_sdk_records(plan)
+        docs.plan_docs(plan)
+        strings.plan_strings(plan)
+        reshapes = traits.analyze(plan)
+        decided = paths.finish_types_heads(plan)
+        uses.plan_uses(plan, decided)
+        for reshape in reshapes:
+            traits.emit(plan, reshape)
+        return plan.result(), plan.result_findings()
+
+    def validate_unit(self, results, unit: UnitContext) -> list[FileError]:
+        unit.shared.pop(_SHARED, None)  # trees are not needed any more (and not picklable)
+        return []
+
+
+def _state(unit: UnitContext) -> dict:
+    return unit.shared.setdefault(_SHARED, {"files": {}})
+
+
+def _package_name(root: Path) -> str:
+    """``[package] name`` of the crate at ``root`` (a tiny read; "" when there is none)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((Path(root) / "Cargo.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    package = data.get("package")
+    return str(package.get("name", "")) if isinstance(package, dict) else ""
+
+
+def _crate_sources(root: Path):
+    import os
+
+    for folder, dirs, names in os.walk(root):
+        if Path(folder) != Path(root) and "Cargo.toml" in names:
+            dirs[:] = []  # another crate: another unit
+            continue
+        dirs[:] = [d for d in dirs if d not in _SKIP and not d.startswith(".")]
+        for name in names:
+            if name.endswith(".rs"):
+                yield Path(folder) / name
+
+
+def _module_path(path: Path, root: Path) -> tuple[str, ...] | None:
+    try:
+        rel = path.relative_to(root).parts
+    except ValueError:
+        return None
+    return module_path_of(rel)
+
+
+def _rustfmt_config(root: Path, facts: CrateFacts) -> None:
+    """``max_width`` and heuristics from the nearest ``rustfmt.toml`` (rustfmt's defaults otherwise)."""
+    import tomllib
+
+    folder = Path(root)
+    for _ in range(8):
+        for name in ("rustfmt.toml", ".rustfmt.toml"):
+            candidate = folder / name
+            if candidate.is_file():
+                try:
+                    config = tomllib.loads(candidate.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    config = {}
+                width = config.get("max_width")
+                if isinstance(width, int) and width > 20:
+                    facts.max_width = width
+                heuristics = config.get("use_small_heuristics", "Default")
+                tab = config.get("tab_spaces")
+                if isinstance(tab, int) and 0 < tab <= 8:
+                    facts.indent_unit = " " * tab
+                facts.struct_lit_width = facts.max_width if heuristics == "Max" else (
+                    0 if heuristics == "Off" else int(facts.max_width * 0.18)
+                )
+                return
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    facts.struct_lit_width = int(facts.max_width * 0.18)
+
+
+def _collect_facts(facts: CrateFacts, item: ParsedRust, scopes: FileScopes) -> None:
+    for node in item.captures.get("struct", ()):
+        body = syntax.field(node, "body")
+        if body is None or body.type != "field_declaration_list":
+            continue
+        for decl in syntax.named(body):
+            if decl.type != "field_declaration":
+                continue
+            name = syntax.field(decl, "name")
+            ty = syntax.field(decl, "type")
+            if name is None or ty is None:
+                continue
+            (facts.context_fields if _is_context_type(ty, scopes) else facts.other_fields).add(syntax.text(name))
+    for impl in item.captures.get("impl", ()):
+        ty = traits.type_base(syntax.field(impl, "type"))
+        body = syntax.field(impl, "body")
+        names = facts.type_methods.setdefault(ty, set())
+        for child in syntax.named(body) if body is not None else ():
+            if child.type in ("function_item", "const_item", "type_item"):
+                name = syntax.field(child, "name")
+                if name is not None:
+                    names.add(syntax.text(name))
+        trait = syntax.field(impl, "trait")
+        if trait is not None and trait.type in ("type_identifier", "scoped_type_identifier"):
+            target = scopes.resolve(trait)
+            if target is not None and target.kind == "binding" and is_host_trait(scopes.facts.vocab, target.path):
+                facts.host_impl_types.add(ty)
+
+
+def _is_context_type(ty: Any, scopes: FileScopes) -> bool:
+    while ty is not None:
+        if ty.type == "reference_type":
+            ty = syntax.field(ty, "type")
+            continue
+        if ty.type == "generic_type":
+            base = syntax.field(ty, "type")
+            if base is not None and syntax.text(base).split("::")[-1] in ("Option", "Box", "Rc", "Arc"):
+                args = syntax.field(ty, "type_arguments")
+                inner = syntax.named(args) if args is not None else []
+                ty = inner[0] if inner else None
+                continue
+            return False
+        if ty.type in ("type_identifier", "scoped_type_identifier"):
+            return scopes.is_sdk(ty, "Context")
+        return False
+    return False

@@ -1,0 +1,83 @@
+"""Code spans in comments: `ctx.emit_batch()` → `ctx.batch_emit()`; the prose around them stays.
+
+Only text between backticks is looked at, and inside it only spellings that
+can only mean the protocol item: a renamed method called with ``.`` or ``::``,
+a renamed SDK type, an ``Enum::Variant``, a binding module path, a kebab-case
+WIT name, a package string.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .strings import rewrite_package_strings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .plan import FilePlan
+
+_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _patterns(plan: "FilePlan") -> list[tuple[re.Pattern, dict[str, tuple[str, str]], int]]:
+    """(pattern, {old: (new, rule)}, group) triples, built once per vocabulary."""
+    cached = getattr(plan.vocab, "_doc_patterns", None)
+    if cached is not None:
+        return cached
+    v = plan.vocab
+    pats: list[tuple[re.Pattern, dict[str, tuple[str, str]], int]] = []
+
+    def alt(names):
+        return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+
+    methods = dict(v.method_renames)
+    methods.update(v.guest_calls)
+    methods.update(v.accessors)
+    methods.update({k: val for k, val in v.host_imports_renames.items() if "_" in k})
+    pats.append((re.compile(r"(?:\.|::)(" + alt(methods) + r")\b(?![\w-])"), methods, 1))
+    types = dict(v.type_renames)
+    pats.append((re.compile(r"(?<![\w:])(" + alt(types) + r")\b"), types, 1))
+    variants = {f"{o}::{old}": (f"{o}::{new}", rule) for (o, old), (new, rule) in v.variant_renames.items()}
+    pats.append((re.compile(r"\b(" + alt(variants) + r")\b"), variants, 1))
+    ifaces = {f"connector::{old}": (f"connector::{new}", rule) for old, (new, rule) in v.interfaces.items() if old != "types"}
+    pats.append((re.compile(r"\b(" + alt(ifaces) + r")\b"), ifaces, 1))
+    # host functions only: a role function (`run-read`) has no one-word v4 spelling in prose
+    kebab = {old: val for old, val in v.wit_functions.items() if "-" in old and old.replace("-", "_") in v.method_renames}
+    kebab.update({old: val for old, val in v.wit_interfaces.items() if "-" in old})
+    pats.append((re.compile(r"(?<![\w-])(" + alt(kebab) + r")(?![\w-])"), kebab, 1))
+    v._doc_patterns = pats  # type: ignore[attr-defined]
+    return pats
+
+
+def rewrite_span(plan: "FilePlan", span: str) -> list[tuple[int, int, str, str]]:
+    """Replacements (start, end, new, rule) inside one code span."""
+    out: list[tuple[int, int, str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, new, rule in rewrite_package_strings(plan.vocab, span):
+        out.append((start, end, new, rule))
+        taken.append((start, end))
+    for pattern, table, group in _patterns(plan):
+        for m in pattern.finditer(span):
+            s, e = m.span(group)
+            if any(a < e and s < b for a, b in taken):
+                continue
+            new, rule = table[m.group(group)]
+            out.append((s, e, new, rule))
+            taken.append((s, e))
+    return out
+
+
+def plan_docs(plan: "FilePlan") -> None:
+    for comment in plan.captures.get("comment", ()):
+        raw = comment.text
+        if b"`" not in raw:
+            continue
+        base = comment.start_byte
+        body = raw.decode("utf-8", "replace")
+        for m in _SPAN.finditer(body):
+            span_start = base + len(body[: m.start(1)].encode("utf-8"))
+            span = m.group(1)
+            for s, e, new, rule in rewrite_span(plan, span):
+                bs = span_start + len(span[:s].encode("utf-8"))
+                be = span_start + len(span[:e].encode("utf-8"))
+                plan.edit((bs, be), new, rule, code=False)

@@ -1,0 +1,170 @@
+"""Every Rust spelling the adapter needs, derived once from the rule table.
+
+Nothing here is a hand-typed rename table: WIT renames come from
+``RuleTable.renames`` (snake and Pascal spellings, binding modules, host
+strings, bindgen accessors) and Rust-only renames from ``[rule.rust]`` entries
+in ``rules/rust.toml``. What is typed here is knowledge of the SDK's *shape*
+(which names a prelude glob brings in, which trait methods move where), not
+renames.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...resources import wit_dir
+from ...ruletable import RuleTable, bindgen_accessor, package_path, pascal, snake
+
+SDK_CRATE = "rapidbyte_sdk"
+BINDING_ROOT = ("rapidbyte", "connector")
+
+# Names the v3 and v4 SDK preludes (and the crate root) provide; a glob import
+# of ``rapidbyte_sdk::prelude::*`` brings exactly these.
+PRELUDE = frozenset(
+    """RecordBatch Catalog Stream ConnectorConfig connector Destination Source Transform Context ConnectorError
+    ErrorCategory JsonValue ColumnSchema DataErrorPolicy StreamContext SyncMode WriteMode Checkpoint CheckpointKind
+    ConnectorInfo CursorValue Feature LogLevel Metric MetricValue ProtocolVersion ReadSummary StateScope StreamLimits
+    TransformSummary ValidationResult ValidationStatus WriteSummary OpenInfo ValidationReport RunRequest RunPhase
+    RunSummary""".split()
+)
+ROLE_TRAITS = ("Source", "Destination", "Transform")
+
+
+@dataclass(frozen=True)
+class RoleMethod:
+    """A v3 role trait method that moves into a helper called by ``run``."""
+
+    role: str  # trait name
+    method: str  # v3 method
+    helper: str  # the private helper its body moves to
+    phase: str  # RunPhase variant
+    summary: str  # RunSummary constructor
+    takes_stream: bool
+    rule_id: str
+
+
+# Recipes §0.8 and §2: which method serves which phase, and the helper it becomes.
+ROLE_METHODS = (
+    RoleMethod("Source", "discover", "discover_catalog", "Discover", "discover", False, "RB306"),
+    RoleMethod("Source", "read", "read_stream", "Read", "read", True, "RB303"),
+    RoleMethod("Destination", "write", "write_stream", "Write", "write", True, "RB304"),
+    RoleMethod("Transform", "transform", "transform_stream", "Transform", "transform", True, "RB305"),
+)
+
+
+@dataclass
+class Vocab:
+    method_renames: dict[str, tuple[str, str]] = field(default_factory=dict)  # Context / host fn: old → (new, rule)
+    host_imports_renames: dict[str, tuple[str, str]] = field(default_factory=dict)
+    retyped: dict[str, str] = field(default_factory=dict)  # host fn snake → rule (payload/code args changed)
+    type_renames: dict[str, tuple[str, str]] = field(default_factory=dict)  # Pascal old → (new, rule)
+    variant_renames: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    trait_method_renames: dict[str, tuple[str, str]] = field(default_factory=dict)
+    guest_calls: dict[str, tuple[str, str]] = field(default_factory=dict)
+    interfaces: dict[str, tuple[str, str]] = field(default_factory=dict)  # snake iface → (new snake, rule)
+    v3_types: dict[str, str] = field(default_factory=dict)  # Pascal → kebab
+    moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # Pascal → (rule, new Pascal, new iface snake)
+    wit_functions: dict[str, tuple[str, str]] = field(default_factory=dict)  # kebab → (kebab, rule)
+    wit_interfaces: dict[str, tuple[str, str]] = field(default_factory=dict)  # kebab → (kebab, rule)
+    accessors: dict[str, tuple[str, str]] = field(default_factory=dict)
+    field_renames: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (Pascal, snake)
+    impl_twins_rule: str = "RB411"
+    log_levels: tuple[str, ...] = ()
+    state_scopes: tuple[str, ...] = ()
+    v3_idents: frozenset[str] = frozenset()  # identifiers that are v3 names (for strings and comments)
+    prefilter: re.Pattern | None = None
+
+
+_CACHE: dict[int, tuple[RuleTable, Vocab]] = {}
+
+
+def vocab(table: RuleTable) -> Vocab:
+    hit = _CACHE.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    v = _build(table)
+    _CACHE[id(table)] = (table, v)
+    return v
+
+
+def _enum_cases(version: str, name: str) -> tuple[str, ...]:
+    data = "".join(p.read_text(encoding="utf-8") for p in sorted(wit_dir(version).glob("*.wit")))
+    m = re.search(r"\benum\s+" + re.escape(name) + r"\s*\{([^}]*)\}", data)
+    if not m:
+        return ()
+    body = re.sub(r"//[^\n]*", "", m.group(1))
+    return tuple(pascal(part.strip()) for part in body.split(",") if part.strip())
+
+
+def _build(table: RuleTable) -> Vocab:
+    v = Vocab()
+    for rename in table.renames:
+        old, new = rename.old, rename.new
+        if rename.item == "function" and rename.interface == "host":
+            if old.wit != new.wit:
+                v.method_renames[old.snake] = (new.snake, rename.rule_id)
+                v.wit_functions[old.wit] = (new.wit, rename.rule_id)
+            if table.get(rename.rule_id).kind == "retype":
+                v.retyped[old.snake] = rename.rule_id
+        elif rename.item == "function" and old.wit != new.wit:
+            v.wit_functions.setdefault(old.wit, (new.wit, rename.rule_id))
+        elif rename.item == "interface":
+            v.interfaces[old.snake] = (new.snake, rename.rule_id)
+            v.wit_interfaces[old.wit] = (new.wit, rename.rule_id)
+            if old.wit.endswith("-connector"):
+                v.accessors[bindgen_accessor(old.wit)] = (bindgen_accessor(new.wit), rename.rule_id)
+        elif rename.item == "type":
+            v.type_renames[old.pascal] = (new.pascal, rename.rule_id)
+        elif rename.item == "field":
+            v.field_renames[(pascal(rename.owner), old.snake)] = (new.snake, rename.rule_id)
+    v.host_imports_renames = dict(v.method_renames)
+    for rule in table:
+        spec = rule.rust
+        if not spec.get("from"):
+            continue
+        olds = [spec["from"], *spec.get("also", [])]
+        item = spec.get("item")
+        for old in olds:
+            entry = (spec["to"], rule.id)
+            if item == "type":
+                v.type_renames[old] = entry
+            elif item == "variant":
+                v.variant_renames[(spec["owner"], old)] = entry
+            elif item == "trait-method":
+                v.trait_method_renames[old] = entry
+            elif item == "method" and spec.get("owner") == "HostImports":
+                v.host_imports_renames[old] = entry
+            elif item == "method" and old != spec["to"]:
+                v.guest_calls[old] = entry
+    for kebab in table.v3_types:
+        v.v3_types[pascal(kebab)] = kebab
+        move = table.type_move(kebab)
+        if move is not None:
+            rule_id, new, owner = move
+            v.moves[pascal(kebab)] = (rule_id, pascal(new), snake(owner))
+    v.log_levels = _enum_cases("v4", "log-level")[:4]
+    v.state_scopes = _enum_cases("v4", "state-scope")
+    idents = set(v.method_renames) | set(v.host_imports_renames) | set(v.type_renames) | set(v.guest_calls)
+    idents |= set(v.accessors) | {name for name in v.interfaces if "_" in name}
+    # distinctive spellings only: ``checkpoint`` and ``metric`` are ordinary words in prose
+    v.v3_idents = frozenset(i for i in idents if "_" in i or any(c.isupper() for c in i[1:]))
+    tokens = {re.escape(t) for t in idents}
+    tokens |= {re.escape(owner) for owner, _ in v.variant_renames}
+    tokens |= {re.escape(w) for w in v.wit_functions if "-" in w}
+    tokens |= {re.escape(f"connector::{name}") for name in v.interfaces}
+    # what stays after a migration and is still reported (findings are stable across runs)
+    tokens |= {re.escape(v.method_renames[old][0]) for old in v.retyped if old in v.method_renames}
+    tokens |= {"rapidbyte", r"\.checkpoint\(", r"\.metric\(", "ctx_json", "details_json", "host_imports", "HostImports",
+               "call_run", "records_processed", "cursor_value", "protocol_version", r"fn init\b"}
+    v.prefilter = re.compile("|".join(sorted(tokens)).encode())
+    return v
+
+
+def is_host_trait(v: Vocab, path: tuple[str, ...]) -> bool:
+    """The generated runtime ``Host`` trait, under its v3 or v4 module name."""
+    return len(path) == 2 and path[1] == "Host" and path[0] in ("host", v.interfaces.get("host", ("",))[0])
+
+
+def v3_package_string(interface: str) -> str:
+    return package_path(interface, "3.0.0")
