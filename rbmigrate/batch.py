@@ -163,7 +163,28 @@ def _crashed(unit: Unit, options: Options, why: str) -> UnitResult:
     return UnitResult(root=root, kind=unit.kind, errors=[FileError(path=root, message=why, kind="internal")])
 
 
-def _child(conn, unit: Unit, options: Options) -> None:  # pragma: no cover - runs in a child process
+def worker_init(parent: int) -> None:
+    """Set up a worker process: it ends with its parent and leaves Ctrl-C to it.
+
+    Without this, workers of a parent killed with SIGKILL would live on forever,
+    blocked on the task queue (and holding the parent's stdout/stderr open).
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _child(conn, unit: Unit, options: Options, parent: int) -> None:  # pragma: no cover - runs in a child process
+    worker_init(parent)
     conn.send(migrate_unit(unit, options))
     conn.close()
 
@@ -174,7 +195,7 @@ def _run_isolated(unit: Unit, options: Options) -> UnitResult:
 
     ctx = multiprocessing.get_context()
     receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, unit, options), daemon=True)
+    proc = ctx.Process(target=_child, args=(send, unit, options, os.getpid()), daemon=True)
     proc.start()
     send.close()
     try:
@@ -221,7 +242,7 @@ def run_units(
             index = suspects.pop(0)
             finish(index, _run_isolated(units[index], options))
             continue
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(queue)))
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(queue)), initializer=worker_init, initargs=(os.getpid(),))
         inflight: dict = {}
         broken = False
         try:

@@ -223,9 +223,13 @@ def exit_code(run, check: bool = False, strict: bool = False, pending_fails: boo
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when anything would change.")
 @click.option("--strict", is_flag=True, help="Exit 1 when findings need manual work.")
 @click.option("--allow-dirty", is_flag=True, help="Write even into files with uncommitted changes.")
+@click.option("--verify", "verify_after", is_flag=True,
+              help="After writing, verify each migrated connector against a snapshot of its v3 original "
+                   "(see `rbmigrate verify`).")
+@click.option("--pg-dsn", metavar="DSN", help="With --verify: use this PostgreSQL server instead of a throwaway cluster.")
 @output_options
 @run_options
-def apply(selection: Selection, show_diff, check, strict, allow_dirty, output: Output, jobs, verbose):
+def apply(selection: Selection, show_diff, check, strict, allow_dirty, verify_after, pg_dsn, output: Output, jobs, verbose):
     """Migrate every v3 file under PATHS to v4 (in place unless --diff/--check).
 
     PATHS may be files, connectors or whole repositories: every connector
@@ -237,7 +241,23 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, output: O
     if show_diff and output.format != "text" and output.output is None:
         raise click.UsageError(f"--diff and --format {output.format} both write to stdout; add --output FILE")
     mode = "diff" if show_diff else "check" if check else "apply"
+    if verify_after and mode != "apply":
+        raise click.UsageError("--verify runs after writing; it cannot be combined with --diff or --check")
+    snapshot = None
+    if verify_after:
+        from .cli_verify import snapshot_originals
+
+        snapshot = snapshot_originals(selection.paths)
     run, _ = run_selection(selection, mode, jobs, verbose=verbose, allow_dirty=allow_dirty)
+    verify_code = EXIT_OK
+    if snapshot is not None:
+        from .cli_verify import verify_units
+        from .report.verify import render as render_verify
+
+        report = verify_units(run, snapshot, pg_dsn=pg_dsn)
+        if report is not None:
+            click.echo(render_verify(report, "text", verbose), nl=False, err=True)
+            verify_code = report.exit_code
     from .report import text
 
     diff = text.render_diff(run, color=output.stdout_color() and output.format == "text") if show_diff else ""
@@ -248,7 +268,7 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, output: O
     if show_diff and output.format != "text":
         click.echo(diff, nl=False)
     emit(run, output, diff, verbose)
-    sys.exit(exit_code(run, check=check, strict=strict))
+    sys.exit(max(exit_code(run, check=check, strict=strict), verify_code))
 
 
 @main.command()
@@ -293,3 +313,56 @@ def rules_explain(rule_id):
     if not matches:
         raise click.UsageError(f"no rule {rule_id!r}; `rbmigrate rules list` shows them all")
     click.echo(render_explain(matches[0], table), nl=False)
+
+
+@rules.command("test")
+@click.argument("rule_ids", nargs=-1)
+@click.option("--update", is_flag=True, help="Rewrite the snapshots from the current output.")
+@click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
+def rules_test(rule_ids, update, verbose):
+    """Run every rule's before/after cases (rules/cases/<ID>/); exit 1 on a failing case."""
+    from .rulecases import iter_cases, run_case
+    from .ruletable import default_table
+
+    table = default_table()
+    wanted = {r.upper() for r in rule_ids}
+    unknown = sorted(w for w in wanted if w not in table)
+    if unknown:
+        raise click.UsageError(f"unknown rule ids: {', '.join(unknown)}")
+    failed = total = updated = 0
+    covered = set()
+    for rule_id, name, path in iter_cases(rule_ids=wanted or None):
+        if rule_id not in table:
+            click.echo(f"rules/cases/{rule_id}/{name}: error: no rule {rule_id}", err=True)
+            failed += 1
+            continue
+        total += 1
+        covered.add(rule_id)
+        outcome = run_case(rule_id, path, update=update)
+        updated += outcome.updated
+        if outcome.ok:
+            if verbose:
+                click.echo(f"ok      {rule_id} {name}")
+        else:
+            failed += 1
+            click.echo(f"FAILED  {rule_id} {name}")
+            for problem in outcome.problems:
+                click.echo(problem if problem.endswith("\n") else problem + "\n", nl=False)
+    missing = [r.id for r in table if r.id not in covered and (not wanted or r.id in wanted)]
+    if missing and verbose:
+        click.echo(f"rules without cases: {', '.join(missing)}", err=True)
+    verb = "updated" if update else "passed"
+    click.echo(f"{total} cases, {total - failed if not update else updated} {verb}, {failed} failed", err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _register_commands() -> None:
+    """Commands that live in their own modules (imported lazily by their callbacks)."""
+    from .cli_bindings import bindings
+    from .cli_verify import verify
+
+    main.add_command(bindings)
+    main.add_command(verify)
+
+
+_register_commands()

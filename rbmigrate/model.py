@@ -152,9 +152,9 @@ class UnitResult:
         """``error`` | ``migrated`` (apply wrote files) | ``pending`` (changes not written) | ``clean``."""
         if self.all_errors:
             return "error"
-        if any(f.written for f in self.files):
+        if any(f.written for f in self.files) or any(a.done for a in self.actions):
             return "migrated"
-        return "pending" if any(f.changed for f in self.files) else "clean"
+        return "pending" if any(f.changed for f in self.files) or self.actions else "clean"
 
 
 @dataclass(slots=True)

@@ -144,9 +144,8 @@ def run_case(rule_id: str, case: Path, update: bool = False) -> CaseOutcome:
             outcome.problems.append(_diff(fsnap.name, expected, findings_text))
         # idempotency: migrate the output again; nothing may change
         if not update and not result.errors:
-            for work_file, snapshot in snapshots.items():
-                fres = by_real.get(work_file)
-                if fres is not None and fres.changed:
+            for work_file, fres in by_real.items():
+                if fres.changed:
                     work_file.write_bytes(fres.after)
             again, _ = run([work], Options(mode="diff", base=work))
             for f in again.files:

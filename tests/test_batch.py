@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -12,9 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from workflow_support import (
-    REPO, V3_WIT, MiniWitAdapter, cli, cli_argv, make_batch, real_wit_available, snapshot, wit_adapter,
-)
+from workflow_support import REPO, V3_WIT, cli, cli_argv, make_batch, snapshot, wit_adapter
 
 from rbmigrate.batch import InputError, Progress, parse_shard, read_path_list, run_units, shard_of
 from rbmigrate.cli import main
@@ -30,14 +29,36 @@ def invoke(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def reference_after(tmp_path: Path, count: int) -> dict[str, bytes]:
-    """What a clean ``apply`` makes of the batch (in a copy of its own)."""
+def pristine_batch(tmp_path: Path, count: int, mixed: bool = True) -> tuple[Path, dict[str, bytes]]:
+    """A batch built once (testdata may change while tests run), and what a clean ``apply`` makes of it.
+
+    Returns the pristine folder (copy it for each run) and the migrated files of a reference copy.
+    """
+    pristine = tmp_path / "pristine"
+    pristine.mkdir()
+    make_batch(pristine, count, mixed=mixed)
     ref = tmp_path / "reference"
-    ref.mkdir()
-    make_batch(ref, count)
+    shutil.copytree(pristine, ref, symlinks=True)
     proc = cli("apply", "-j", "2", "units", cwd=ref)
     assert proc.returncode == 0, proc.stderr
-    return snapshot(ref)
+    return pristine, snapshot(ref)
+
+
+def table_rows(stderr: str) -> list[list[str]]:
+    """The rows of the closing per-unit table, split on whitespace."""
+    lines = stderr.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["Unit", "Kind"])
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("units/"):
+            break
+        rows.append(line.split())
+    return rows
+
+
+def copy_of(pristine: Path, dst: Path) -> list[Path]:
+    shutil.copytree(pristine, dst, symlinks=True)
+    return sorted(p for p in (dst / "units").iterdir())
 
 
 # ------------------------------------------------------------------ sharding and lists
@@ -57,15 +78,13 @@ def test_shard_assignment_is_pinned():
 
 
 def test_shards_partition_the_units_whatever_the_order_and_location(tmp_path, monkeypatch):
-    wit_adapter(monkeypatch)
-    make_batch(tmp_path / "a", 23)
+    wit_adapter()
+    make_batch(tmp_path / "a", 23, mixed=False)
     seen = {}
     monkeypatch.chdir(tmp_path / "a")
     for k in (1, 2, 3):
         doc = invoke("apply", "--check", "--format", "json", "--shard", f"{k}/3", "-j", "1", "units")
         assert doc.exit_code in (0, 1), doc.output
-        import json
-
         for unit in json.loads(doc.stdout)["units"]:
             assert unit["root"] not in seen
             seen[unit["root"]] = k
@@ -78,8 +97,6 @@ def test_shards_partition_the_units_whatever_the_order_and_location(tmp_path, mo
     (tmp_path / "list.txt").write_text("".join(f"{p}\n" for p in listed))
     for k in (1, 2, 3):
         doc = invoke("apply", "--check", "--format", "json", "--shard", f"{k}/3", "--from-file", str(tmp_path / "list.txt"))
-        import json
-
         assert {u["root"] for u in json.loads(doc.stdout)["units"]} == {r for r, s in seen.items() if s == k}
 
 
@@ -96,8 +113,8 @@ def test_read_path_list(tmp_path, monkeypatch):
 
 
 def test_from_file_and_stdin(tmp_path, monkeypatch):
-    wit_adapter(monkeypatch)
-    make_batch(tmp_path, 4)
+    wit_adapter()
+    make_batch(tmp_path, 4, mixed=False)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "list").write_text("units/u000-plain\nunits/u002-no-final-newline\n")
     result = invoke("apply", "--from-file", "list", "-j", "1")
@@ -114,8 +131,8 @@ def test_from_file_and_stdin(tmp_path, monkeypatch):
 # ------------------------------------------------------------------ isolation
 
 
-class CrashingAdapter(MiniWitAdapter):
-    """Kills its worker process on CRASH, raises on RAISE (a bug in an adapter)."""
+class CrashingAdapter(type(wit_adapter())):
+    """The WIT adapter, but it kills its worker process on CRASH and raises on RAISE (a bug in an adapter)."""
 
     def parse(self, data, ctx):
         if b"CRASH" in data:
@@ -127,7 +144,7 @@ class CrashingAdapter(MiniWitAdapter):
 
 def test_a_dying_worker_or_a_raising_adapter_only_fails_its_unit(tmp_path, monkeypatch):
     monkeypatch.setitem(lang_base._loaded, "wit", CrashingAdapter())
-    folders = make_batch(tmp_path, 9)
+    folders = make_batch(tmp_path, 9, mixed=False)
     (folders[2] / "connector.wit").write_bytes(V3_WIT.replace(b"/// Rapidbyte", b"/// CRASH Rapidbyte"))
     (folders[6] / "connector.wit").write_bytes(V3_WIT.replace(b"/// Rapidbyte", b"/// RAISE Rapidbyte"))
     units = discover([tmp_path / "units"])
@@ -144,7 +161,7 @@ def test_a_dying_worker_or_a_raising_adapter_only_fails_its_unit(tmp_path, monke
 
 
 def test_pool_and_serial_runs_agree(tmp_path, monkeypatch):
-    wit_adapter(monkeypatch)
+    wit_adapter()
     make_batch(tmp_path, 7)
     units = discover([tmp_path / "units"])
     serial = run_units(units, Options(mode="check", base=tmp_path), jobs=1)
@@ -158,10 +175,9 @@ def test_pool_and_serial_runs_agree(tmp_path, monkeypatch):
 
 def test_batch_of_55_units_with_a_syntax_error_and_a_read_only_file(tmp_path):
     count = 55
-    expected_new = reference_after(tmp_path, count)
+    pristine, expected_new = pristine_batch(tmp_path, count)
     work = tmp_path / "work"
-    work.mkdir()
-    folders = make_batch(work, count)
+    folders = [f for f in copy_of(pristine, work) if f.name.startswith("u")]  # the WIT units
     syntax = folders[10]
     (syntax / "connector.wit").write_bytes(V3_WIT + b"\ninterface broken {\n")
     readonly = folders[20]  # a two-file unit would do as well; this one has one file
@@ -179,15 +195,18 @@ def test_batch_of_55_units_with_a_syntax_error_and_a_read_only_file(tmp_path):
             assert data == before[rel], f"{rel} of a failed unit was touched"
         else:
             assert data == expected_new[rel], f"{rel} is not its migrated content"
-            assert data != before[rel]
+            if rel.endswith(".wit"):
+                assert data != before[rel]
     assert set(after) == set(before)  # no stray temporary files
     assert f"units/{syntax.name}/connector.wit:" in proc.stderr  # the parse error, located
     assert f"units/{readonly.name}/connector.wit: error: file is read-only" in proc.stderr
-    table = [line for line in proc.stderr.splitlines() if line.startswith("units/")]
-    rows = {line.split()[0]: line.split() for line in table if len(line.split()) >= 8}
+    rows = {row[0]: row for row in table_rows(proc.stderr)}
     assert rows[f"units/{syntax.name}"][2] == "error"
     assert rows[f"units/{readonly.name}"][2] == "error"
-    assert sum(1 for r in rows.values() if r[2] == "migrated") == count - 2
+    statuses = {root: row[2] for root, row in rows.items()}
+    assert len(statuses) >= count  # WIT units, plus the Python and Rust connectors once their adapters landed
+    assert sum(1 for s in statuses.values() if s == "migrated") >= count - 2
+    assert {s for root, s in statuses.items() if root.split("/")[1] not in bad} <= {"migrated", "clean"}
     assert (readonly / "connector.wit").stat().st_mode & 0o777 == 0o444
 
 
@@ -198,11 +217,10 @@ def interrupt_part_way(tmp_path: Path, sig: int, jobs: str) -> tuple[int, dict, 
     with a later signal when the run finished first.
     """
     count = 120
-    expected_new = reference_after(tmp_path, count)
+    pristine, expected_new = pristine_batch(tmp_path, count, mixed=False)
     for attempt in range(3):
         work = tmp_path / f"work{attempt}"
-        work.mkdir()
-        make_batch(work, count)
+        copy_of(pristine, work)
         before = snapshot(work)
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         env.pop("CI", None)
@@ -215,9 +233,9 @@ def interrupt_part_way(tmp_path: Path, sig: int, jobs: str) -> tuple[int, dict, 
                 if progress == 3 + 10 * attempt:
                     proc.send_signal(sig)
                     break
-        proc.stderr.read()
-        proc.stderr.close()
-        code = proc.wait()
+        # reading to the end also proves no worker outlived the parent (each holds stderr open)
+        proc.communicate(timeout=120)
+        code = proc.returncode
         if code != 0:
             return code, before, snapshot(work), expected_new
     pytest.fail("apply finished every time before the signal arrived")
@@ -252,7 +270,7 @@ def test_ctrl_c_stops_cleanly_with_130(tmp_path):
 
 
 def test_quiet_progress_lines_and_the_closing_table(tmp_path):
-    make_batch(tmp_path, 20)
+    make_batch(tmp_path, 20, mixed=False)
     proc = cli("apply", "--check", "-j", "2", "units", cwd=tmp_path, env={"CI": "true"})
     assert proc.returncode == 1
     lines = proc.stderr.splitlines()
@@ -260,13 +278,14 @@ def test_quiet_progress_lines_and_the_closing_table(tmp_path):
     assert progress == [f"rbmigrate: {n}/20 units done" for n in range(2, 21, 2)]
     header = [line for line in lines if line.startswith("Unit ")]
     assert header and header[0].split() == ["Unit", "Kind", "Status", "Changed", "Edits", "Findings", "Errors", "Verify", "Problem"]
-    assert sum(1 for line in lines if line.startswith("units/u0") and " pending " in line) == 20
+    rows = table_rows(proc.stderr)
+    assert len(rows) == 20 and all(row[2] == "pending" for row in rows)
     verbose = cli("apply", "--check", "-v", "-j", "2", "units", cwd=tmp_path, env={"CI": "true"})
     assert sum(1 for line in verbose.stderr.splitlines() if line.startswith("rbmigrate: [")) == 20
 
 
 def test_errors_are_reported_as_they_happen(tmp_path):
-    folders = make_batch(tmp_path, 3)
+    folders = make_batch(tmp_path, 3, mixed=False)
     (folders[1] / "connector.wit").write_bytes(b"package rapidbyte:connector@3.0.0;\ninterface x {\n")
     proc = cli("apply", "--check", "-j", "1", "units", cwd=tmp_path)
     assert f"rbmigrate: [2/3] units/{folders[1].name}: error: units/{folders[1].name}/connector.wit:" in proc.stderr
@@ -312,7 +331,38 @@ def test_cli_start_up_imports_nothing_heavy():
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY:"
 
 
-def test_real_wit_adapter_status():
-    """Documents which WIT adapter these workflow tests ran with (the stand-in until the real one lands)."""
-    adapter = lang_base.get_adapter("wit") if real_wit_available() else None
-    assert real_wit_available() == (adapter is not None)
+# ------------------------------------------------------------------ a unit is written whole or not at all
+
+
+def _split_unit(tmp_path: Path) -> Path:
+    folders = make_batch(tmp_path, 5, mixed=False)
+    split = [f for f in folders if f.name.endswith("split")][0]
+    assert len(list(split.glob("*.wit"))) == 2
+    return split
+
+
+def test_a_read_only_file_keeps_its_whole_unit_unwritten(tmp_path, monkeypatch):
+    split = _split_unit(tmp_path)
+    (split / "types.wit").chmod(0o444)
+    before = snapshot(split)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("apply", "-j", "1", "units")
+    assert result.exit_code == 2
+    assert snapshot(split) == before  # world.wit is writable, but its unit is left whole
+    assert f"units/{split.name}/types.wit: error: file is read-only" in result.stderr
+    assert f"units/{split.name}: not written: the unit has errors (1 file left as they were)" in result.stderr
+    assert b"@4.0.0" in (tmp_path / "units" / "u000-plain" / "connector.wit").read_bytes()
+
+
+def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path):
+    from rbmigrate.batch import guard_and_write
+    from rbmigrate.engine import display_path, migrate_unit
+
+    split = _split_unit(tmp_path)
+    unit = [u for u in discover([tmp_path / "units"]) if u.root == split][0]
+    result = migrate_unit(unit, Options(mode="apply", base=tmp_path))
+    (split / "world.wit").write_bytes((split / "world.wit").read_bytes() + b"// edited meanwhile\n")
+    before = snapshot(split)
+    guard_and_write(result, {display_path(f, tmp_path): f for f in unit.files}, safety=None)
+    assert snapshot(split) == before
+    assert [e.message for e in result.all_errors] == ["changed on disk since it was read; nothing in this unit was written"]

@@ -3,7 +3,6 @@ work (--strict, scan); 2 usage or input errors."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +17,7 @@ V4_ONLY = (REPO / "wit" / "v4" / "rapidbyte-connector.wit").read_bytes()
 
 @pytest.fixture
 def tree(tmp_path, monkeypatch):
-    wit_adapter(monkeypatch)
+    wit_adapter()
     (tmp_path / "v3").mkdir()
     (tmp_path / "v3" / "connector.wit").write_bytes(V3_WIT)
     (tmp_path / "v4").mkdir()
@@ -136,7 +135,7 @@ def test_an_unwritable_output_is_2(tree):
 
 def test_real_process_exit_codes(tmp_path):
     """The same codes from a real `rbmigrate` process (not just click's test runner)."""
-    make_batch(tmp_path, 2)
+    make_batch(tmp_path, 2, mixed=False)
     assert cli("apply", "--check", "units", cwd=tmp_path).returncode == 1
     assert cli("apply", "units", cwd=tmp_path).returncode == 0
     assert cli("apply", "--check", "units", cwd=tmp_path).returncode == 0

@@ -14,7 +14,7 @@ from rbmigrate.gitsafety import GitSafety
 
 @pytest.fixture
 def adapter(monkeypatch):
-    return wit_adapter(monkeypatch)
+    return wit_adapter()
 
 
 def invoke(monkeypatch, cwd: Path, *args: str):

@@ -43,7 +43,7 @@ def test_escaping():
 
 
 def test_real_run_annotations(tmp_path, monkeypatch):
-    wit_adapter(monkeypatch)
+    wit_adapter()
     make_batch(tmp_path, 2)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["apply", "--check", "--format", "github", "-j", "1", "units"])

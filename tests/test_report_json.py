@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
 from report_samples import BEFORE, sample_run
-from workflow_support import REPO, make_batch, wit_adapter
+from workflow_support import REPO, adapter_landed, make_batch, wit_adapter
 
 from rbmigrate.cli import main
 from rbmigrate.report import json as json_report
@@ -71,8 +70,9 @@ def test_schema_rejects_a_wrong_document():
 
 @pytest.mark.parametrize("args", [["apply", "--check"], ["apply", "--diff", "-o", "out.json"], ["scan"], ["apply"]])
 def test_real_runs_validate(tmp_path, monkeypatch, args):
-    wit_adapter(monkeypatch)
-    make_batch(tmp_path, 5)
+    wit_adapter()
+    mixed = args == ["apply", "--check"]  # one run with every adapter that has landed
+    make_batch(tmp_path, 5, mixed=mixed)
     (tmp_path / "units" / "u001-crlf" / "connector.wit").write_bytes(b"package rapidbyte:connector@3.0.0;\ninterface x {\n")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, [*args, "--format", "json", "-j", "1", "units"])
@@ -80,7 +80,13 @@ def test_real_runs_validate(tmp_path, monkeypatch, args):
     text = (tmp_path / "out.json").read_text() if "-o" in args else result.stdout
     doc = json.loads(text)
     validate(doc)
-    assert doc["summary"]["units"] == 5
+    wit_units = [u for u in doc["units"] if u["kind"] == "wit-package"]
+    assert len(wit_units) == 5
+    if mixed:
+        languages = {f["language"] for u in doc["units"] for f in u["files"]}
+        assert languages >= {lang for lang in ("python", "rust") if adapter_landed(lang)} | {"wit"}
+    else:
+        assert len(doc["units"]) == 5
     assert doc["summary"]["errors"] >= 1
     bad = [u for u in doc["units"] if u["root"] == "units/u001-crlf"][0]
     assert bad["status"] == "error" and bad["files"][0]["error"]["kind"] == "parse"

@@ -72,8 +72,8 @@ def test_backticks_in_a_diff_do_not_break_the_fence():
 
 
 def test_real_run_markdown(tmp_path, monkeypatch):
-    wit_adapter(monkeypatch)
-    make_batch(tmp_path, 3)
+    wit_adapter()
+    make_batch(tmp_path, 3, mixed=False)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["apply", "--check", "--format", "markdown", "-j", "1", "units"])
     assert result.exit_code == 1, result.output

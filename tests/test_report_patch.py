@@ -36,7 +36,7 @@ def tricky_tree(root: Path) -> None:
 
 
 def test_patch_applies_on_a_clean_copy(tmp_path, monkeypatch):
-    wit_adapter(monkeypatch)
+    wit_adapter()
     work, clean, applied = tmp_path / "work", tmp_path / "clean", tmp_path / "applied"
     work.mkdir()
     tricky_tree(work)

@@ -1,27 +1,21 @@
 """Test support for the review and batch workflow (discover, reports, batch, git safety, exit codes).
 
-- ``wit_adapter()``: the real WIT adapter once ``rbmigrate/lang/wit/adapter.py`` has
-  landed, else :class:`MiniWitAdapter`, a tiny stand-in installed into
-  ``rbmigrate.lang.base._loaded`` (tests only).
 - ``make_batch(root, n)``: ``n`` connector units built from ``wit/v3`` copies with
   small variations (CRLF, no final newline, extra comments, split packages),
-  plus Python/Rust units once those adapters land.
-- ``cli(...)``: runs ``rbmigrate`` in a subprocess (the stand-in adapter is
-  installed there too when the real one is missing).
+  plus the Python and Rust testdata connectors (their adapters have landed).
+- ``cli(...)``: runs ``rbmigrate`` in a real subprocess.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from rbmigrate.lang import base as lang_base
-from rbmigrate.lang.base import Adapter, ParseError
-from rbmigrate.model import Edit, Finding, Severity
+from rbmigrate.lang.base import Adapter
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -29,100 +23,22 @@ PYTHON = sys.executable
 V3_WIT = (REPO / "wit" / "v3" / "rapidbyte-connector.wit").read_bytes()
 
 
-# ----------------------------------------------------------------- adapters
+# ----------------------------------------------------------------- adapters and the CLI
 
 
-class MiniWitAdapter(Adapter):
-    """A deliberately small WIT stand-in: token renames, a brace-balance syntax check, one finding.
-
-    ``parse_calls`` counts every parse (including validation re-parses) in this process.
-    """
-
-    name = "wit"
-    parse_calls = 0
-    RENAMES = [
-        (b"rapidbyte:connector@3.0.0", "rapidbyte:connector@4.0.0", "RB001"),
-        (b"emit-batch", "batch-emit", "RB101"),
-        (b"next-batch", "batch-next", "RB102"),
-    ]
-    TOKEN = re.compile(rb"rapidbyte:connector@3\.0\.0|emit-batch|next-batch")
-
-    def matches(self, path):
-        return path.suffix == ".wit"
-
-    def prefilter(self, data):
-        return self.TOKEN.search(data) is not None
-
-    def parse(self, data, ctx):
-        type(self).parse_calls += 1
-        depth = 0
-        for offset, byte in enumerate(data):
-            if byte == ord("{"):
-                depth += 1
-            elif byte == ord("}"):
-                depth -= 1
-                if depth < 0:
-                    raise ParseError(ctx.display, *_line_col(data, offset), "unexpected `}`")
-        if depth:
-            raise ParseError(ctx.display, *_line_col(data, len(data)), "unexpected end of file: missing `}`")
-        return data
-
-    def plan(self, tree, data, ctx):
-        edits = []
-        for old, new, rule in self.RENAMES:
-            for m in re.finditer(re.escape(old), data):
-                edits.append(Edit(m.start(), m.end(), new, rule))
-        findings = []
-        for m in re.finditer(rb"state-cas", data):
-            line, col = _line_col(data, m.start())
-            findings.append(
-                Finding(ctx.display, line, col, "RB905", Severity.ERROR, "state-cas needs a look",
-                        "check the compare-and-set semantics by hand")
-            )
-        return edits, findings
-
-    def validate(self, data, ctx):
-        self.parse(data, ctx)
-        return []
-
-
-def _line_col(data: bytes, offset: int) -> tuple[int, int]:
-    from rbmigrate.textio import line_col
-
-    return line_col(data, offset)
-
-
-def real_wit_available() -> bool:
-    return (REPO / "rbmigrate" / "lang" / "wit" / "adapter.py").exists()
-
-
-def install_stand_in() -> None:
-    """Make ``get_adapter("wit")`` return the stand-in when the real adapter has not landed."""
-    if not real_wit_available():
-        lang_base._loaded["wit"] = MiniWitAdapter()
-
-
-def wit_adapter(monkeypatch) -> Adapter:
-    if not real_wit_available():
-        monkeypatch.setitem(lang_base._loaded, "wit", MiniWitAdapter())
+def wit_adapter() -> Adapter:
+    """The WIT adapter (``rbmigrate/lang/wit/adapter.py``)."""
     adapter = lang_base.get_adapter("wit")
-    assert adapter is not None
+    assert adapter is not None, "the WIT adapter is missing"
     return adapter
 
 
-# ----------------------------------------------------------------- subprocess CLI
-
-_BOOT = (
-    "import sys; sys.path.insert(0, {tests!r}); import workflow_support; workflow_support.install_stand_in(); "
-    "from rbmigrate.cli import main; sys.argv[0] = 'rbmigrate'; main()"
-)
-
-
 def cli_argv(*args: str) -> list[str]:
-    return [PYTHON, "-c", _BOOT.format(tests=str(TESTS)), *map(str, args)]
+    return [PYTHON, "-m", "rbmigrate", *map(str, args)]
 
 
 def cli(*args: str, cwd: Path, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    """``rbmigrate ARGS`` in a real process (PYTHONPATH points at this checkout)."""
     full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run(cli_argv(*args), cwd=cwd, env=full_env, capture_output=True, text=True, **kw)
 
@@ -168,8 +84,12 @@ def adapter_landed(language: str) -> bool:
         return False
 
 
-def make_batch(root: Path, count: int) -> list[Path]:
-    """``count`` units under ``root/units/``; returns their folders (sorted)."""
+def make_batch(root: Path, count: int, mixed: bool = True) -> list[Path]:
+    """``count`` WIT units under ``root/units/`` (plus, when ``mixed``, the Python and Rust
+    testdata connectors once their adapters have landed); returns the top folders (sorted).
+
+    The Rust testdata is a Cargo workspace: it discovers as several units.
+    """
     variants = wit_variants()
     folders = []
     for i in range(count):
@@ -178,17 +98,17 @@ def make_batch(root: Path, count: int) -> list[Path]:
         make_wit_unit(folder, files)
         folders.append(folder)
     # Python and Rust units join the batch once their adapters land.
-    if adapter_landed("python"):
+    if mixed and adapter_landed("python"):
         src = REPO / "testdata" / "python" / "v3" / "source-postgres"
         if src.is_dir():
             dst = root / "units" / "py-source-postgres"
-            shutil.copytree(src, dst)
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
             folders.append(dst)
-    if adapter_landed("rust"):
+    if mixed and adapter_landed("rust"):
         src = REPO / "testdata" / "rust" / "v3"
         if (src / "Cargo.toml").is_file():
             dst = root / "units" / "rust-workspace"
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("target"))
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("target", "__pycache__"))
             folders.append(dst)
     return sorted(folders)
 

@@ -1,12 +1,13 @@
 """Python language adapter (componentize-py guests) on libcst.
 
 Layout: ``adapter`` (the :class:`~rbmigrate.lang.base.Adapter`), ``migrate``
-(one file through the transforms), one module per concern: ``resolve``
-(scope/qualified-name resolution), ``imports``, ``exports``, ``hostcalls``,
-``payloads``, ``records``, ``streamctx``, ``strings``; ``spans`` turns the
-recorded changes into byte-span edits. ``names`` derives every spelling from
-the rule table and ``wit/``; ``tables`` holds the v3 conventions with no WIT
-origin. libcst is imported only when a file is planned.
+(one file through the transforms) and one module per concern, sharing a
+:class:`~.context.MigrationContext`: ``resolve`` (scope / qualified-name
+resolution of the bindings), ``imports``, ``exports``, ``hostcalls``,
+``payloads``, ``records``, ``streamctx``, ``strings``, ``leftovers``; ``spans``
+turns the recorded changes into byte-span edits. ``names`` and ``words`` derive
+every spelling from the rule table and ``wit/``; ``tables`` holds the v3
+conventions with no WIT origin. libcst is imported only when a file is parsed.
 """
 
 from .adapter import PythonAdapter

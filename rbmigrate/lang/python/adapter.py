@@ -6,11 +6,12 @@ import functools
 import re
 from pathlib import Path
 
-from ...model import Action, Edit, Finding
+from ...model import Action, Edit, Finding, Severity
 from ...textio import BOM, line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
 
 BINDINGS_DIR = "wit_world"
+_BINDINGS_NOTE = "python:bindings-note"
 V3_BINDING_FILES = ("imports/host.py", "imports/types.py")
 
 
@@ -23,7 +24,7 @@ class PythonAdapter(Adapter):
     @functools.cached_property
     def _prefilter(self) -> re.Pattern:
         from ...ruletable import default_table
-        from .strings import table_words
+        from .words import table_words
 
         words, _ = table_words(default_table())
         alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
@@ -44,14 +45,30 @@ class PythonAdapter(Adapter):
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as exc:
-            raise ParseError(ctx.display, exc.raw_line, exc.raw_column + 1, _first_line(exc.message)) from None
+            line, col, message = exc.raw_line, exc.raw_column + 1, _first_line(exc.message)
+            try:  # CPython's parser locates most errors more precisely
+                compile(text, ctx.display, "exec", dont_inherit=True)
+            except SyntaxError as err:
+                line, col, message = err.lineno or line, err.offset or col, err.msg
+            raise ParseError(ctx.display, line, col, message) from None
         return module, text, bom
 
     def plan(self, tree, data: bytes, ctx: FileContext) -> tuple[list[Edit], list[Finding]]:
         from .migrate import migrate
 
         module, text, bom = tree
-        return migrate(module, text, bom, data, ctx)
+        edits, findings = migrate(module, text, bom, data, ctx)
+        note = ctx.unit.shared.get(_BINDINGS_NOTE)
+        if note and not note.get("reported") and b"wit_world" in data:
+            line = next((i for i, raw in enumerate(data.splitlines(), 1)
+                         if raw.lstrip().startswith((b"from wit_world", b"import wit_world"))), 0)
+            if line:
+                note["reported"] = True
+                findings.append(Finding(ctx.display, line, 1, "RB505", Severity.INFO,
+                                        f"{note['path']}/ holds v3 bindings; `rbmigrate apply` regenerates them "
+                                        f"from wit/v4 (world {note['world']})",
+                                        "Nothing by hand: generated bindings are never edited."))
+        return edits, findings
 
     def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
         module, text, _bom = self.parse(data, ctx)
@@ -73,6 +90,7 @@ class PythonAdapter(Adapter):
             return
         world = f"rapidbyte-{role}"
         shown = _display_folder(files, unit.root, BINDINGS_DIR)
+        unit.shared[_BINDINGS_NOTE] = {"path": shown, "world": world}
         unit.actions.append(Action(
             kind="regenerate-bindings",
             path=shown,

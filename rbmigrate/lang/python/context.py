@@ -84,6 +84,10 @@ class MigrationContext:
     def scope(self, node: cst.CSTNode):
         return self._scopes.get(node)
 
+    def scopes(self) -> set:
+        """Every scope of the module."""
+        return {s for s in self._scopes.values() if s is not None}
+
     def qnames(self, node: cst.CSTNode) -> set:
         value = self._qnames.get(node)
         if value is None:

@@ -22,6 +22,8 @@ from .names import ExportClass
 from .resolve import Ref
 
 RULE = "RB503"
+RUN_SUMMARY_RULE = "RB307"
+UNSUPPORTED_RULE = "RB308"
 
 
 @dataclass
@@ -59,11 +61,24 @@ class ExportTransform:
             cls = ctx.parent(arg) if isinstance(arg, cst.Arg) else None
             if isinstance(cls, cst.ClassDef) and arg in cls.bases:
                 self.reshape(ref, cls, export)
-            elif ref.style == "attr":
-                ctx.replace(ref.node, RULE, lambda u, e=export: u.with_changes(attr=cst.Name(e.v4)))
             else:
-                ctx.finding(ref.node, RULE, f"`{ref.item}` is imported by name from `wit_world.exports`",
-                            f"Import `exports` and use `exports.{export.v4}`.")
+                self.rename(ref, export)
+
+    def rename(self, ref: Ref, export: ExportClass) -> None:
+        """``exports.SourceConnector`` → ``exports.Source``; a from-import is renamed with its uses."""
+        ctx = self.ctx
+        if ref.style == "attr":
+            ctx.replace(ref.node, RULE, lambda u: u.with_changes(attr=cst.Name(export.v4)))
+            return
+        binding = ref.binding
+        if binding is None or binding.alias is None:
+            return
+        if not binding.has_alias:
+            ctx.replace_with(ref.node, RULE, cst.Name(export.v4))
+        renamed = ctx.shared.setdefault("renamed_export_imports", set())
+        if binding.alias not in renamed:
+            renamed.add(binding.alias)
+            ctx.replace_with(binding.alias.name, RULE, cst.Name(export.v4))
 
     # --- checks -------------------------------------------------------------------------
 
@@ -104,6 +119,9 @@ class ExportTransform:
                     return f"`{fdef.name.value}` does not take {want - 1} argument(s) besides `self`"
                 plan.moved.append(MovedMethod(fdef, function, phase, helper, rule,
                                               positional[1] if want == 2 else None))
+        for moved in plan.moved:
+            if moved.param is not None and _mentions(moved.node, "request"):
+                return f"`{moved.node.name.value}` already uses the name `request`, which the moved body receives"
         for function in ("validate", "close", "open"):
             fdef = plan.methods.get(function)
             if fdef is not None and len(list(fdef.params.params)) != (2 if function == "open" else 1):
@@ -135,7 +153,7 @@ class ExportTransform:
                         f"Rename the existing `{export.v4}`, then run `rbmigrate apply` again.")
             return
         ctx.replace_with(cls.name, RULE, cst.Name(export.v4))
-        ctx.replace(ref.node, RULE, lambda u: u.with_changes(attr=cst.Name(export.v4)) if isinstance(u, cst.Attribute) else cst.Name(export.v4))
+        self.rename(ref, export)
         for moved in plan.moved:
             ctx.shared["moved"][moved.node] = moved
         self._open(plan)
@@ -260,6 +278,7 @@ class ExportTransform:
                     v = "None"
                 lines.append(f"{indent}{u}{u}{u}{f}={v},")
             lines.append(f"{indent}{u}{u})")
+        dispatch, lines = lines, []
         err = ctx.code(self.planner.stdlib("componentize_py_types", "Err"))
         spec = tables.UNSUPPORTED_PHASE
         values = {
@@ -281,7 +300,9 @@ class ExportTransform:
         lines += [f"{indent}{u}{u}{f}={values[f]}," for f in fields]
         lines.append(f"{indent}{u}))")
         offset = _start_of_leading_comments(ctx, first)
-        ctx.insert(offset, nl.join(lines) + nl + nl, RULE)
+        # two insertions at one offset (kept in order): the dispatch with its run-summary, then the error
+        ctx.insert(offset, nl.join(dispatch) + nl, RUN_SUMMARY_RULE)
+        ctx.insert(offset, nl.join(lines) + nl + nl, UNSUPPORTED_RULE)
 
 
 def _returns(fdef: cst.FunctionDef) -> list[cst.Return]:
@@ -321,3 +342,19 @@ def _start_of_leading_comments(ctx: MigrationContext, fdef: cst.FunctionDef) -> 
     for _ in range(comments):
         line_start = ctx.data.rfind(b"\n", 0, line_start - 1) + 1
     return line_start
+
+
+def _mentions(node: cst.CSTNode, name: str) -> bool:
+    found = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            node.value.visit(self)
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value == name:
+                found.append(node)
+
+    node.body.visit(Visitor())
+    return bool(found)

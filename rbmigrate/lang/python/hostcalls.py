@@ -16,7 +16,7 @@ from .context import MigrationContext
 from .imports import ImportPlanner
 from .payloads import PayloadConverter, Unconvertible, unwrap
 from .resolve import Ref
-from .syntax import call_args, int_value
+from .syntax import call_args, int_value, is_simple
 
 RESHAPED = {"checkpoint", "metric", "emit_dlq_record"}
 
@@ -128,9 +128,14 @@ class HostCallTransform:
         if payload_arg is None:
             raise Unconvertible(call, "the payload argument is missing")
         member = None
-        if fn.v3 == "checkpoint":
-            code = self._code("checkpoint", bound) if "kind" in bound else None
-            member = code[1] if code else None
+        if fn.v3 == "checkpoint" and "kind" in bound:
+            try:
+                member = self._code("checkpoint", bound)[1]
+            except Unconvertible:
+                # a non-literal kind: the payload's "kind" string may still name it; the argument is dropped
+                if not is_simple(bound["kind"].value):
+                    raise
+                member = None
         src, envelope = unwrap(ctx, payload_arg.value)
         if fn.v3 == "checkpoint":
             build = self.payloads.checkpoint(src, envelope, member)

@@ -61,7 +61,7 @@ class ImportPlanner:
         self.bindings = bindings
         self.v3 = [b for b in bindings if b.package == IMPORTS and b.module in ctx.names.v3_modules
                    and b.module not in ctx.names.v4_modules]
-        self.modules: dict[str, ModuleNeed] = {}
+        self.modules: dict[tuple[str, str], ModuleNeed] = {}  # (module, local) -> need
         self.names: dict[tuple[str, str], NameNeed] = {}
         self.kept: set[Binding] = set()
         self.extra: dict[str, tuple[str, str]] = {}  # local -> (module, name) for json / Err
@@ -74,7 +74,7 @@ class ImportPlanner:
     def _taken_names(self) -> set[str]:
         replaced = {b.local for b in self.v3}
         taken: set[str] = set()
-        for scope in {s for s in self.ctx._scopes.values() if s is not None}:
+        for scope in self.ctx.scopes():
             for a in scope.assignments:
                 taken.add(a.name.split(".")[0])
         return taken - replaced
@@ -100,7 +100,10 @@ class ImportPlanner:
     # --- handing out references ----------------------------------------------------
 
     def module_ref(self, module: str, origin: Binding | None = None) -> cst.BaseExpression:
-        need = self.modules.get(module)
+        if origin is not None:
+            need = next((n for n in self.modules.values() if n.origin is origin), None)
+        else:
+            need = next((n for n in self.modules.values() if n.module == module), None)
         if need is None:
             existing = self._existing_module(module)
             if existing is not None:
@@ -113,7 +116,7 @@ class ImportPlanner:
                 local = module if self._free(module) else f"wit_{module}"
                 form = origin.kind if origin is not None else "module-from"
                 need = ModuleNeed(module, local, form, origin)
-            self.modules[module] = need
+            self.modules[(module, need.local)] = need
         return cst.parse_expression(need.local)
 
     def name_ref(self, module: str, name: str, origin: Binding | None = None) -> cst.BaseExpression:
@@ -171,11 +174,7 @@ class ImportPlanner:
     def _find_binding(self, qualified: str) -> str | None:
         from libcst.metadata import ImportAssignment
 
-        scope = None
-        for s in self.ctx._scopes.values():
-            if s is not None and type(s).__name__ == "GlobalScope":
-                scope = s
-                break
+        scope = next((s for s in self.ctx.scopes() if type(s).__name__ == "GlobalScope"), None)
         if scope is None:
             return None
         for a in scope.assignments:
@@ -234,6 +233,14 @@ class ImportPlanner:
                 types_slot = next((s for s in ordered if any(b.module == "types" for b in s.bindings)), None)
                 home = types_slot or ordered[-1]
             home.names.append(need)
+        # one from-import per module: names of a module gather in its first statement
+        home_of: dict[str, Slot] = {}
+        for slot in ordered:
+            for need in list(slot.names):
+                home = home_of.setdefault(need.module, slot)
+                if home is not slot:
+                    slot.names.remove(need)
+                    home.names.append(need)
         touched = [s for s in ordered if s in v3_nodes or s.modules or s.names]
         for slot in touched:
             self._render(slot)
@@ -292,9 +299,13 @@ class ImportPlanner:
         for need in slot.names:
             if need.origin is None or need.origin.node is not node:
                 by_module.setdefault(need.module, []).append((need.name, need.alias))
+        star = any(b.kind == "star" for b in original)
         for module in sorted(by_module, key=_module_rank):
+            key = sort_key
+            if star or key is None and not any(e for e in by_module[module] if e in _original_entries(node)):
+                key = lambda e: e[0]  # noqa: E731 - names chosen by the codemod: sorted
             statements.append(_render_from(f"{IMPORTS}.{module}", _dedupe(by_module[module]), multiline, indent,
-                                           ctx.indent, sort_key, ctx.newline))
+                                           ctx.indent, key, ctx.newline))
 
         text = (ctx.newline + indent).join(statements)
         if not statements:
@@ -311,7 +322,10 @@ class ImportPlanner:
         lines = []
         for local, (module, name) in sorted(self.extra.items()):
             lines.append(f"from {module} import {name}" if name else f"import {module}")
-        if first is not None:
+        wit_world = [b.statement for b in self.bindings]
+        if wit_world:
+            anchor = min(wit_world, key=lambda st: ctx.span(st)[0])
+        elif first is not None:
             anchor = first.statement
         else:
             anchor = next((s for s in ctx.module.body if isinstance(s, cst.SimpleStatementLine)
@@ -323,6 +337,12 @@ class ImportPlanner:
             offset = _line_start(ctx, ctx.span(anchor)[0])
             indent = ctx.line_indent(anchor)
         ctx.insert(offset, "".join(indent + line + ctx.newline for line in lines), RULE)
+
+
+def _original_entries(node) -> list[tuple[str, str | None]]:
+    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+        return []
+    return [(dotted(a.name), a.asname.name.value if a.asname else None) for a in node.names]
 
 
 def _entry(module: str, local: str) -> tuple[str, str | None]:

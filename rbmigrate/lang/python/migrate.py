@@ -12,6 +12,7 @@ from .context import MigrationContext
 from .exports import ExportTransform
 from .hostcalls import HostCallTransform
 from .imports import ImportPlanner
+from .leftovers import LeftoverScan
 from .names import IMPORTS, names_for
 from .payloads import PayloadConverter
 from .records import RecordTransform
@@ -45,6 +46,7 @@ def migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileCont
                 if b.local == dotted(node):
                     planner.keep(b)
     ExportTransform(ctx, planner).run(refs)
+    LeftoverScan(ctx).run(refs)
     HostCallTransform(ctx, planner, PayloadConverter(ctx, planner)).run(refs)
     RecordTransform(ctx, planner).run(refs)
     StreamContextTransform(ctx, planner).run()
@@ -65,9 +67,7 @@ def _referenced_imports(module: cst.Module) -> dict[str, int]:
         if type(scope).__name__ != "GlobalScope":
             continue
         for a in scope.assignments:
-            if isinstance(a, ImportAssignment) and not a.name.startswith("wit_world"):
-                if isinstance(a.node, cst.ImportFrom) and dotted(a.node.module) == "__future__":
-                    continue
+            if isinstance(a, ImportAssignment) and not _from_bindings(a.node):
                 out[a.name] = out.get(a.name, 0) + len(a.references)
     return out
 
@@ -118,3 +118,13 @@ def _local(alias: cst.ImportAlias) -> str:
     if alias.asname is not None:
         return alias.asname.name.value
     return dotted(alias.name) or ""
+
+
+def _from_bindings(node: cst.CSTNode) -> bool:
+    """Imports of the generated bindings (handled by the import planner) and `__future__`."""
+    if isinstance(node, cst.ImportFrom):
+        module = dotted(node.module) if node.module is not None else ""
+        return module == "__future__" or module == "wit_world" or module.startswith("wit_world.")
+    if isinstance(node, cst.Import):
+        return any((dotted(a.name) or "").split(".")[0] == "wit_world" for a in node.names)
+    return False

@@ -35,6 +35,7 @@ class TypeMove:
     v4: str
     module: str  # v4 module, snake
     rule_id: str
+    wit: str = ""  # the v4 type in WIT spelling
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class ProtocolNames:
             if move is None:
                 continue
             rule_id, new, owner = move
-            out[pascal(name)] = TypeMove(pascal(name), pascal(new), snake(owner), rule_id)
+            out[pascal(name)] = TypeMove(pascal(name), pascal(new), snake(owner), rule_id, new)
             for case in v3_types.variants.get(name, []):
                 out[f"{pascal(name)}_{pascal(case)}"] = TypeMove(
                     f"{pascal(name)}_{pascal(case)}", f"{pascal(new)}_{pascal(case)}", snake(owner), rule_id
@@ -150,12 +151,21 @@ class ProtocolNames:
         return out
 
     def function_rule(self, interface: str, function: str) -> str | None:
-        """Rule id of a reshaped role function (``run-read`` → RB303)."""
+        """Rule id of a reshaped role function (``run-read`` → RB303, ``validate`` → RB302).
+
+        The lifecycle rules are declared once, on ``source-connector``; they hold
+        for every role interface.
+        """
+        lifecycle = {}
         for r in self.table.renames:
-            if r.item == "function" and r.old.wit == function and r.interface in (interface, "source-connector"):
-                if r.interface == interface or function in ("open", "validate", "close"):
-                    return r.rule_id
-        return None
+            if r.item == "function" and r.interface in self.exports_by_interface:
+                lifecycle.setdefault((r.interface, r.old.wit), r.rule_id)
+        shared = lifecycle.get(("source-connector", function)) if function in ("open", "validate", "close") else None
+        return lifecycle.get((interface, function)) or shared
+
+    @functools.cached_property
+    def exports_by_interface(self) -> dict[str, ExportClass]:
+        return {e.v3_interface: e for e in self.exports.values()}
 
     # --- star imports -------------------------------------------------------------
 

@@ -81,7 +81,7 @@ def single_local(ctx: MigrationContext, name: cst.Name, kind: type) -> tuple[cst
     scope = ctx.scope(name)
     assignments = [a for a in (scope[name.value] if scope is not None else []) if hasattr(a, "references")]
     if not assignments or any(not isinstance(a.node, cst.Name) for a in assignments):
-        raise Unconvertible(name, f"`{name.value}` is not a plain local variable")
+        raise Unconvertible(name, f"`{name.value}` is not a local variable bound to a {kind.__name__.lower()} literal")
     a = _reaching(ctx, name, assignments)
     if a is None:
         raise Unconvertible(name, f"which value `{name.value}` holds here depends on control flow")
@@ -162,7 +162,24 @@ class PayloadConverter:
         module, name = ctx.names.type_ref(wit_record)
         func = self.planner.item_ref(module, name)
 
+        multiline = "\n" in ctx.code(src.node)
+        statement = next(a for a in ctx.ancestors(src.node) if isinstance(a, cst.BaseStatement))
+        base = ctx.line_indent(statement)
+
+        def exploded() -> cst.Call:
+            inner = base + ctx.indent
+            args = [kwarg(f.name, f.build(), cst.Comma(whitespace_after=_break(inner))) for f in fields]
+            if args:
+                args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=_break(base)))
+            return cst.Call(func=func, args=args, whitespace_before_args=_break(inner))
+
         def build() -> cst.Call:
+            if multiline:
+                return exploded()
+            flat = flat_call()
+            return exploded() if _too_long(ctx, src.node, flat) else flat
+
+        def flat_call() -> cst.Call:
             args = []
             last_element = src.node.elements[-1] if src.node.elements else None
             for i, f in enumerate(fields):
@@ -367,15 +384,25 @@ class PayloadConverter:
         func = self.planner.item_ref(module, name)
         member_expr = self.planner.member(member)
         order = [a for a in call.args]
+        statement = next(a for a in ctx.ancestors(call) if isinstance(a, cst.BaseStatement))
+        base = ctx.line_indent(statement)
 
-        def build() -> cst.Call:
-            args = []
+        def values() -> list[tuple[str, cst.BaseExpression, cst.Arg]]:
+            out = []
             for arg in order:
                 param = arg.keyword.value if arg.keyword is not None else params[call.args.index(arg)]
                 index = params.index(param)
-                value = member_expr if index == len(params) - 1 else ctx.new(arg.value)
-                args.append(kwarg(fields[index], value, arg.comma))
-            return cst.Call(func=func, args=args)
+                out.append((fields[index], member_expr if index == len(params) - 1 else ctx.new(arg.value), arg))
+            return out
+
+        def build() -> cst.Call:
+            flat = cst.Call(func=func, args=[kwarg(f, v, a.comma) for f, v, a in values()])
+            if "\n" not in ctx.code(call) and not _too_long(ctx, call, flat, extra=len("telemetry_dlq(") + 1):
+                return flat
+            inner = base + ctx.indent
+            args = [kwarg(f, v, cst.Comma(whitespace_after=_break(inner))) for f, v, _a in values()]
+            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=_break(base)))
+            return cst.Call(func=func, args=args, whitespace_before_args=_break(inner))
 
         return build
 
@@ -402,3 +429,23 @@ def _wrap_labels(expr: cst.BaseExpression) -> cst.BaseExpression:
         elt=cst.Call(func=cst.Name("tuple"), args=[cst.Arg(cst.Name("label"))]),
         for_in=cst.CompFor(target=cst.Name("label"), iter=expr),
     )
+
+
+def _break(indent: str) -> cst.ParenthesizedWhitespace:
+    """A line break inside brackets, continuing at ``indent``."""
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(), empty_lines=[], indent=False, last_line=cst.SimpleWhitespace(indent)
+    )
+
+
+MAX_LINE = 99
+
+
+def _too_long(ctx: MigrationContext, node: cst.CSTNode, new: cst.CSTNode, extra: int = 0) -> bool:
+    """Would the line holding ``node`` grow past MAX_LINE once ``node`` is replaced by ``new``?"""
+    start, end = ctx.span(node)
+    line_start = ctx.data.rfind(b"\n", 0, start) + 1
+    line_end = ctx.data.find(b"\n", end)
+    line_end = len(ctx.data) if line_end < 0 else line_end
+    length = len(ctx.data[line_start:line_end].decode("utf-8", "replace").rstrip("\r"))
+    return length + len(ctx.code(new)) - (end - start) + extra > MAX_LINE

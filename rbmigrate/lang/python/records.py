@@ -16,7 +16,6 @@ from .context import MigrationContext
 from .hostcalls import v4_ref
 from .imports import ImportPlanner
 from .resolve import Ref
-from .syntax import kwarg
 
 ADDED_FIELDS = {"ValidationResult": ("warnings", "RB201")}  # v3 record -> field v4 adds (empty list)
 
@@ -30,8 +29,7 @@ class RecordTransform:
     def _check_added_fields(self) -> None:
         for v3, (name, _rule) in ADDED_FIELDS.items():
             move = self.ctx.names.types[v3]
-            wit = "-".join(p.lower() for p in _split_pascal(move.v4))
-            if name not in self.ctx.names.record_fields(wit):
+            if name not in self.ctx.names.record_fields(move.wit):
                 raise AssertionError(f"{move.v4} has no field {name!r}")
 
     def run(self, refs: list[Ref]) -> None:
@@ -70,28 +68,20 @@ class RecordTransform:
         if any(a.keyword is not None and a.keyword.value == name for a in call.args):
             return
 
-        def build(u: cst.Call) -> cst.Call:
-            args = list(u.args)
-            new = kwarg(name, cst.List([]))
-            if args:
-                last = args[-1]
-                if isinstance(last.comma, cst.Comma):
-                    # trailing comma (multi-line call): the new argument takes the same layout
-                    if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma):
-                        between = args[-2].comma
-                    else:
-                        between = cst.Comma(whitespace_after=u.whitespace_before_args)
-                    new = new.with_changes(comma=last.comma)
-                    args[-1] = last.with_changes(comma=between)
-                else:
-                    args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            return u.with_changes(args=[*args, new])
-
-        ctx.replace(call, rule, build)
-
-
-def _split_pascal(name: str) -> list[str]:
-    import re
-
-    return re.findall(r"[A-Z][a-z0-9]*", name)
+        # an insertion, not a rewrite of the call: the call's own edits (and alignment) stay fine-grained
+        data = ctx.data
+        if not call.args:
+            at = ctx.span(call)[1] - 1
+            ctx.insert(at, f"{name}=[]", rule)
+            return
+        last = call.args[-1]
+        if isinstance(last.comma, cst.Comma):
+            if len(call.args) >= 2:
+                gap_start = data.index(b",", ctx.span(call.args[-2])[1]) + 1
+            else:
+                gap_start = data.index(b"(", ctx.span(call.func)[1]) + 1
+            gap = data[gap_start:ctx.span(last)[0]].decode("utf-8")
+            ctx.insert(data.index(b",", ctx.span(last)[1]) + 1, f"{gap}{name}=[],", rule)
+        else:
+            ctx.insert(ctx.span(last.value)[1], f", {name}=[]", rule)
 

@@ -52,7 +52,65 @@ def build_edits(ctx: MigrationContext) -> list[Edit]:
         kept.append(span)
     edits = [Edit(s, e, text, rule) for s, e, _d, text, rule in kept]
     edits += [Edit(i.offset, i.offset, i.text, i.rule_id) for i in ctx.insertions]
-    return edits
+    return edits + realign(ctx, edits)
+
+
+def realign(ctx: MigrationContext, edits: list[Edit]) -> list[Edit]:
+    """Keep continuation lines aligned with an opening parenthesis whose line an edit made longer or shorter.
+
+    ``return types.ValidationResult(status=...,`` / ``message=...)``: once the
+    callee is ``core_types.ValidationReport``, the second line moves by the same
+    number of columns. Only lines indented exactly to the first argument move.
+    """
+    changed = [e for e in edits if e.end > e.start or e.replacement]
+    if not changed:
+        return []
+    data = ctx.data
+    out: list[Edit] = []
+    seen_lines: set[int] = set()
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            if not node.args:
+                return
+            start, end = ctx.span(node)
+            paren = ctx.span(node.func)[1]
+            first_arg = ctx.span(node.args[0])[0]
+            line_start = data.rfind(b"\n", 0, paren) + 1
+            if b"\n" in data[paren:first_arg] or b"\n" not in data[first_arg:end]:
+                return  # hanging indent, or a one-line call
+            shift = 0
+            for e in changed:
+                if line_start <= e.start and e.end <= paren and b"\n" not in data[e.start:e.end] and "\n" not in e.replacement:
+                    shift += len(e.replacement) - len(data[e.start:e.end].decode("utf-8", "replace"))
+                elif e.start < paren <= e.end or (e.start < line_start < e.end):
+                    return  # the paren itself moves with a bigger edit
+            if not shift:
+                return
+            column = len(data[line_start:first_arg].decode("utf-8", "replace"))
+            pos = data.find(b"\n", first_arg, end)
+            while 0 <= pos < end:
+                ls = pos + 1
+                indent_end = ls
+                while indent_end < len(data) and data[indent_end:indent_end + 1] == b" ":
+                    indent_end += 1
+                inside = any(e.start < ls < e.end or e.start <= ls < indent_end <= e.end for e in changed if e.end > e.start)
+                if indent_end - ls == column and ls not in seen_lines and not inside:
+                    seen_lines.add(ls)
+                    new = column + shift
+                    if new > 0:
+                        out.append(Edit(ls, indent_end, " " * new, _rule_on_line(changed, line_start, paren)))
+                pos = data.find(b"\n", ls, end)
+
+    ctx.module.visit(Visitor())
+    return out
+
+
+def _rule_on_line(edits: list[Edit], start: int, end: int) -> str:
+    for e in edits:
+        if start <= e.start and e.end <= end:
+            return e.rule_id
+    return edits[0].rule_id
 
 
 def _whole_lines(ctx: MigrationContext, statement: cst.CSTNode) -> tuple[int, int]:

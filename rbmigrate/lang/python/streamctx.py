@@ -26,6 +26,7 @@ from ...ruletable import kebab
 from . import tables
 from .context import MigrationContext
 from .imports import ImportPlanner
+from .payloads import _break, _too_long
 from .syntax import attr, is_none, is_simple, string_value
 
 RULE = "RB501"
@@ -163,6 +164,21 @@ class Analysis:
         for fdef in list(self.returns):
             self._return_sites(fdef)
         self._check_request()
+        self._check_callers()
+
+    def _check_callers(self) -> None:
+        """A helper whose parameter takes the record must receive it at every call site."""
+        for (fdef, pname), sites in self.param_sites.items():
+            passed = {node for _call, _arg, node, _val in sites}
+            scope = self.ctx.scope(fdef)
+            found = [a for a in scope.assignments[fdef.name.value] if a.node is fdef] if scope is not None else []
+            for a in found:
+                for ref in a.references:
+                    call = self.ctx.parent(ref.node)
+                    param_args = [arg for arg in call.args if self._param(fdef, call, arg) is not None
+                                  and self._param(fdef, call, arg).name.value == pname]
+                    if not param_args or param_args[0].value not in passed:
+                        self.conflicts.add((fdef, pname))
 
     def find(self, node: cst.CSTNode, rule: str, message: str) -> None:
         self.findings.append((node, rule, message))
@@ -201,7 +217,7 @@ class Analysis:
                     return
                 self.flow(call, self.child(val, key_text, default))
                 return
-            self.find(parent, FINDING, f"{describe(val.path)}.{parent.attr.value} has no v4 counterpart")
+            self.find(parent, FINDING, f"`.{parent.attr.value}` on {describe(val.path)} has no v4 counterpart")
             return
         if not dictlike:
             self.leaf(node, val, kind)
@@ -425,6 +441,8 @@ class Analysis:
     def enum_flow(self, node, enum: str, optional: bool) -> None:
         ctx = self.ctx
         parent = ctx.parent(node)
+        if isinstance(parent, cst.ComparisonTarget):
+            parent = ctx.parent(parent)
         if isinstance(parent, cst.Comparison):
             self.enum_compare(parent, node, enum)
             return
@@ -611,6 +629,8 @@ class Analysis:
         if template is None:
             raise Unrenderable(f"{describe(val.path)} has no v4 counterpart")
         used: list = []
+        if val.anchor.path == val.path and val.anchor.kind in ("holder", "call"):
+            template = "{" + (".".join(val.path) or "stream") + "}"  # the value is its own anchor
         expr = self.expand(node, val, template, used)
         if val.anchor.kind == "call" and not used and not val.anchor.pure:
             raise Unrenderable("the helper call that computes this part of the context would be dropped")
@@ -655,6 +675,8 @@ class Analysis:
             elif fallback is not None:
                 if kind.startswith("enum:"):
                     out = cst.BooleanOperation(left=_paren(out), operator=cst.Or(), right=fallback())
+                elif isinstance(out, cst.IfExp) and is_none(out.orelse):
+                    out = out.with_changes(orelse=fallback())  # `(x.y if x is not None else None)`: default in place
                 else:
                     out = cst.IfExp(
                         test=cst.Comparison(out, [cst.ComparisonTarget(cst.IsNot(), cst.Name("None"))]),
@@ -664,6 +686,13 @@ class Analysis:
                 out = cst.Call(attr(_paren(out), "name", "lower"))
             if _needs_parens(ctx, node):
                 out = _paren(out)
+            if isinstance(out, (cst.IfExp, cst.BooleanOperation)) and out.lpar and _too_long(ctx, node, out):
+                statement = next(a for a in ctx.ancestors(node) if isinstance(a, cst.BaseStatement))
+                base = ctx.line_indent(statement)
+                out = out.with_changes(
+                    lpar=[cst.LeftParen(whitespace_after=_break(base + ctx.indent))],
+                    rpar=[cst.RightParen(whitespace_before=_break(base))],
+                )
             return out
 
         return build
@@ -786,7 +815,7 @@ def _builtin(name: str):
 def _needs_parens(ctx: MigrationContext, node) -> bool:
     parent = ctx.parent(node)
     return not isinstance(parent, (cst.Assign, cst.AnnAssign, cst.Return, cst.Arg, cst.Element, cst.DictElement,
-                                   cst.Expr, cst.FormattedStringExpression, cst.If, cst.While, cst.IfExp))
+                                   cst.Expr, cst.FormattedStringExpression, cst.If, cst.While))
 
 
 @dataclass
@@ -826,7 +855,8 @@ class StreamContextTransform:
             except Unrenderable as exc:
                 ctx.finding(node, FINDING, f"{describe(term.val.path)}: {exc.message}", STEP)
                 continue
-            ctx.replace(node, RULE, lambda _u, build=build: build())
+            rule = ENUM_RULE if node in a.enum_wrap else RULE
+            ctx.replace(node, rule, lambda _u, build=build: build())
         for literal, member in a.enum_literals.items():
             ctx.replace_with(literal, ENUM_RULE, self.planner.member(member))
         for node in a.enum_wrap:

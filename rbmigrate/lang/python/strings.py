@@ -8,38 +8,17 @@ as an informational finding and left as it is.
 
 from __future__ import annotations
 
-import functools
 import re
 
 import libcst as cst
 
-from ...ruletable import RuleTable, spellings
 from .context import MigrationContext
+from .words import table_words
 
 RULE_SPAN = "RB001"
 RULE_INFO = "RB904"
-SPLIT_RULES = {"RB011"}  # `types` is split in v4: no single new name to write into prose
 _SPAN = re.compile(r"`([^`\n]+)`")
 _ITEM = re.compile(r"[A-Za-z_][\w.-]*(\(\))?")  # a code span that names one item: `x`, `a.b_c()`, `emit-batch`
-
-
-def _distinctive(name: str) -> bool:
-    """Multi-part names only: `emit_batch`, `connect-tcp`, `SourceConnector`, `host.log` — never `host`, `metric`."""
-    return bool(re.search(r"[-_.]|[a-z][A-Z]", name)) and re.fullmatch(r"[A-Za-z][\w.-]*", name) is not None
-
-
-@functools.lru_cache(maxsize=4)
-def table_words(table: RuleTable) -> tuple[dict[str, tuple[str | None, str]], re.Pattern | None]:
-    """v3 spelling -> (v4 spelling or None when there is no single one, rule id), and a regex matching any."""
-    words: dict[str, tuple[str | None, str]] = {}
-    for rename in table.renames:
-        for _context, old, new in spellings(rename, table):
-            if _distinctive(old):
-                words.setdefault(old, (None if rename.rule_id in SPLIT_RULES else new, rename.rule_id))
-    if not words:
-        return words, None
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return words, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
 class StringTransform:

@@ -83,8 +83,8 @@ STREAM_CONTEXT: dict[str, tuple[str | None, str]] = {
     "write_mode": ("{stream}.write_mode", "presence"),
     "write_mode.mode": ("{stream}.write_mode", "enum:write-mode?"),
     "write_mode.primary_key": ("{stream}.primary_key", "leaf"),
-    "partition_index": ("({stream}.partition.index if {stream}.partition is not None else None)", "leaf?"),
-    "partition_count": ("({stream}.partition.count if {stream}.partition is not None else None)", "leaf?"),
+    "partition_index": ("{stream}.partition.index if {stream}.partition is not None else None", "leaf?"),
+    "partition_count": ("{stream}.partition.count if {stream}.partition is not None else None", "leaf?"),
     "partition_strategy": ('json.loads({stream}.extensions_json or "{{}}").get("partition_strategy")', "leaf?"),
     "effective_parallelism": ('json.loads({stream}.extensions_json or "{{}}").get("effective_parallelism")', "leaf?"),
     "copy_flush_bytes_override": (

@@ -28,12 +28,12 @@ _SKIP = {"target", ".git", "node_modules", ".venv", "venv"}
 
 
 class ParsedRust:
-    __slots__ = ("tree", "captures", "had_error")
+    __slots__ = ("tree", "captures", "errors")
 
-    def __init__(self, tree: Any, captures: dict, had_error: bool):
+    def __init__(self, tree: Any, captures: dict, errors: int):
         self.tree = tree
         self.captures = captures
-        self.had_error = had_error
+        self.errors = errors  # ERROR/MISSING nodes tree-sitter found in the input
 
 
 class RustAdapter(Adapter):
@@ -55,15 +55,21 @@ class RustAdapter(Adapter):
             line, col = line_col(data, exc.start)
             raise ParseError(ctx.display, line, col, f"not valid UTF-8 ({exc.reason})") from None
         tree = syntax.parse(data)
-        parsed = ParsedRust(tree, syntax.index(tree.root_node), tree.root_node.has_error)
+        parsed = ParsedRust(tree, syntax.index(tree.root_node), syntax.error_count(tree.root_node))
         _state(ctx.unit)["files"][str(ctx.path)] = parsed
         return parsed
 
     def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
-        tree = syntax.parse(data)
+        state = _state(ctx.unit)
+        pending = state.setdefault("pending", {}).pop(str(ctx.path), None)
+        if pending is not None:  # the planned edits: re-parse incrementally
+            old_tree, old_data, edits = pending
+            tree = syntax.reparse(old_tree, old_data, data, edits)
+        else:
+            tree = syntax.parse(data)
         if tree.root_node.has_error:
-            before = _state(ctx.unit)["files"].get(str(ctx.path))
-            if before is None or not before.had_error:
+            before = state["files"].get(str(ctx.path))
+            if before is None or syntax.error_count(tree.root_node) > before.errors:  # never gain an error node
                 node = syntax.first_error(tree.root_node)
                 line, col = line_col(data, node.start_byte if node is not None else 0)
                 raise ParseError(ctx.display, line, col, "tree-sitter-rust reports a syntax error")
@@ -143,6 +149,7 @@ class RustAdapter(Adapter):
         paths.plan_paths(plan)
         literals.plan_literals(plan)
         literals.plan_sdk_records(plan)
+        literals.plan_field_reads(plan)
         docs.plan_docs(plan)
         strings.plan_strings(plan)
         reshapes = traits.analyze(plan)
@@ -150,7 +157,10 @@ class RustAdapter(Adapter):
         uses.plan_uses(plan, decided)
         for reshape in reshapes:
             traits.emit(plan, reshape)
-        return plan.result(), plan.result_findings()
+        edits = plan.result()
+        if edits:
+            state.setdefault("pending", {})[str(ctx.path)] = (tree.tree.copy(), data, [(e.start, e.end, e.replacement) for e in edits])
+        return edits, plan.result_findings()
 
     def validate_unit(self, results, unit: UnitContext) -> list[FileError]:
         unit.shared.pop(_SHARED, None)  # trees are not needed any more (and not picklable)
@@ -214,14 +224,19 @@ def _rustfmt_config(root: Path, facts: CrateFacts) -> None:
                 tab = config.get("tab_spaces")
                 if isinstance(tab, int) and 0 < tab <= 8:
                     facts.indent_unit = " " * tab
-                facts.struct_lit_width = facts.max_width if heuristics == "Max" else (
-                    0 if heuristics == "Off" else int(facts.max_width * 0.18)
-                )
+                _heuristics(facts, heuristics, config)
                 return
         if folder.parent == folder:
             break
         folder = folder.parent
-    facts.struct_lit_width = int(facts.max_width * 0.18)
+    _heuristics(facts, "Default", {})
+
+
+def _heuristics(facts: CrateFacts, heuristics: str, config: dict) -> None:
+    """rustfmt's width heuristics: a share of ``max_width`` (Default), all of it (Max), or none (Off)."""
+    share = {"Max": (1.0, 1.0), "Off": (0.0, 0.0)}.get(heuristics, (0.18, 0.6))
+    facts.struct_lit_width = int(config.get("struct_lit_width", facts.max_width * share[0]))
+    facts.chain_width = int(config.get("chain_width", facts.max_width * share[1]))
 
 
 def _collect_facts(facts: CrateFacts, item: ParsedRust, scopes: FileScopes) -> None:

@@ -34,7 +34,13 @@ def _patterns(plan: "FilePlan") -> list[tuple[re.Pattern, dict[str, tuple[str, s
     methods.update(v.guest_calls)
     methods.update(v.accessors)
     methods.update({k: val for k, val in v.host_imports_renames.items() if "_" in k})
-    pats.append((re.compile(r"(?:\.|::)(" + alt(methods) + r")\b(?![\w-])"), methods, 1))
+    # names with an underscore only exist in the protocol; `checkpoint` and `metric` are ordinary
+    # words, renamed only on a receiver that reads as the context or the host (`ctx.`, `Context::`)
+    distinct = {k: val for k, val in methods.items() if "_" in k}
+    plain = {k: val for k, val in methods.items() if "_" not in k}
+    pats.append((re.compile(r"(?:\.|::)(" + alt(distinct) + r")\b(?![\w-])"), distinct, 1))
+    receiver = r"(?i:\w*(?:ctx|context|host)\w*(?:\(\))?)"
+    pats.append((re.compile(r"\b" + receiver + r"(?:\.|::)(" + alt(plain) + r")\b(?![\w-])"), plain, 1))
     types = dict(v.type_renames)
     pats.append((re.compile(r"(?<![\w:])(" + alt(types) + r")\b"), types, 1))
     variants = {f"{o}::{old}": (f"{o}::{new}", rule) for (o, old), (new, rule) in v.variant_renames.items()}

@@ -38,6 +38,22 @@ def plan_literals(plan: "FilePlan") -> None:
             _open_info(plan, lit, body)
 
 
+def plan_field_reads(plan: "FilePlan") -> None:
+    """``info.default_max_batch_bytes`` on a v3 ``ConnectorInfo``: the value moved into ``default_limits``."""
+    if BATCH_FIELD.encode() not in plan.data:
+        return
+    for node in plan.captures.get("field", ()):
+        name = field(node, "field")
+        if name is not None and name.text == BATCH_FIELD.encode() and not plan.is_frozen(node.start_byte, node.end_byte):
+            plan.finding(
+                name,
+                "RB407",
+                "`default_max_batch_bytes` of the v3 `ConnectorInfo` is `default_limits.max_batch_bytes` of `OpenInfo`",
+                "Read `.default_limits.max_batch_bytes` instead.",
+                severity="error",
+            )
+
+
 def plan_sdk_records(plan: "FilePlan") -> None:
     """Inside the SDK: record definitions whose fields change are the SDK team's upgrade; report them."""
     if not plan.facts.is_sdk:
@@ -125,45 +141,95 @@ def _append_field(plan: "FilePlan", body: "Node", inits: list["Node"], new_field
 
 
 def _open_info(plan: "FilePlan", lit: "Node", body: "Node") -> None:
-    names = {_field_name(i) for i in _fields(body)}
+    inits = _fields(body)
+    names = {_field_name(i) for i in inits}
     if "capabilities" in names or "default_limits" in names:
         return
-    for init in _fields(body):
+    data = plan.data
+    limits = plan.sdk_name(lit, "StreamLimits")
+    if b"\n" in data[body.start_byte : body.end_byte]:
+        for init in inits:  # a multi-line literal: each field in place
+            fname = _field_name(init)
+            if fname in RENAMED_FIELDS:
+                _rename_field(plan, init, fname)
+            elif fname == BATCH_FIELD:
+                indent = line_indent(data, init.start_byte)
+                value = _value_text(plan, init)
+                start = line_start(data, init.start_byte)
+                end = data.find(b"\n", init.end_byte)
+                end = len(data) if end < 0 else end
+                prefix = len(data[start : init.start_byte].decode("utf-8"))
+                suffix = len(data[init.end_byte : end].rstrip(b"\r").decode("utf-8"))
+                plan.edit(init, _limits_text(plan, limits, value, indent, prefix, suffix), "RB407")
+        return
+    if BATCH_FIELD not in names:
+        for init in inits:
+            if _field_name(init) in RENAMED_FIELDS:
+                _rename_field(plan, init, _field_name(init))
+        return
+    # a one-line literal: print it again, on one line when it still fits, else one field per line
+    texts = []
+    for init in inits:
         fname = _field_name(init)
         if fname in RENAMED_FIELDS:
             new = RENAMED_FIELDS[fname]
-            if init.type == "shorthand_field_initializer":
-                plan.edit(init, f"{new}: {fname}", "RB407")
-            else:
-                plan.edit(field(init, "field"), new, "RB407")
+            value = fname if init.type == "shorthand_field_initializer" else _value_text(plan, init)
+            texts.append((f"{new}: {value}", None))
         elif fname == BATCH_FIELD:
-            _default_limits(plan, lit, init)
-
-
-def _default_limits(plan: "FilePlan", lit: "Node", init: "Node") -> None:
-    data = plan.data
-    value = field(init, "value") if init.type == "field_initializer" else None
-    value_text = plan.render(value.start_byte, value.end_byte) if value is not None else BATCH_FIELD
-    limits = plan.sdk_name(lit, "StreamLimits")
-    single = f"default_limits: {limits} {{ max_batch_bytes: {value_text}, ..{limits}::default() }}"
-    start = line_start(data, init.start_byte)
-    end = data.find(b"\n", init.end_byte)
+            texts.append((None, _value_text(plan, init)))
+        else:
+            texts.append((plan.render(init.start_byte, init.end_byte), None))
+    start = line_start(data, body.start_byte)
+    end = data.find(b"\n", body.end_byte)
     end = len(data) if end < 0 else end
-    prefix = data[start : init.start_byte].decode("utf-8")
-    suffix = data[init.end_byte : end].rstrip(b"\r").decode("utf-8")
-    inner_len = len(single) - len(f"default_limits: {limits} {{  }}")
+    before = len(data[start : body.start_byte].decode("utf-8"))
+    after = len(data[body.end_byte : end].rstrip(b"\r").decode("utf-8"))
+    single_limits = lambda v: f"default_limits: {limits} {{ max_batch_bytes: {v}, ..{limits}::default() }}"
+    flat = [t if t is not None else single_limits(v) for t, v in texts]
+    inner = ", ".join(flat)
     if (
-        "\n" not in value_text
-        and len(prefix) + len(single) + len(suffix) <= plan.facts.max_width
-        and inner_len <= plan.facts.struct_lit_width
+        "\n" not in inner
+        and before + len(inner) + 4 + after <= plan.facts.max_width
+        and len(inner) <= plan.facts.struct_lit_width
+        and len(single_limits("").replace("default_limits: ", "")) <= plan.facts.struct_lit_width
     ):
-        plan.edit(init, single, "RB407")
+        plan.edit(body, "{ " + inner + " }", "RB407")
         return
-    indent = line_indent(data, init.start_byte)
+    indent = line_indent(data, body.start_byte)
+    field_indent = indent + plan.facts.indent_unit
+    nl = plan.newline
+    lines = []
+    for t, v in texts:
+        if t is None:
+            t = _limits_text(plan, limits, v, field_indent, len(field_indent), 1)
+        lines.append(f"{field_indent}{t},")
+    plan.edit(body, "{" + nl + nl.join(lines) + nl + indent + "}", "RB407")
+
+
+def _rename_field(plan: "FilePlan", init: "Node", fname: str) -> None:
+    new = RENAMED_FIELDS[fname]
+    if init.type == "shorthand_field_initializer":
+        plan.edit(init, f"{new}: {fname}", "RB407")
+    else:
+        plan.edit(field(init, "field"), new, "RB407")
+
+
+def _value_text(plan: "FilePlan", init: "Node") -> str:
+    value = field(init, "value") if init.type == "field_initializer" else None
+    if value is None:
+        return _field_name(init)
+    return plan.render(value.start_byte, value.end_byte)
+
+
+def _limits_text(plan: "FilePlan", limits: str, value: str, indent: str, prefix: int, suffix: int) -> str:
+    """``default_limits: StreamLimits { max_batch_bytes: X, ..StreamLimits::default() }``, as rustfmt lays it out."""
+    single = f"default_limits: {limits} {{ max_batch_bytes: {value}, ..{limits}::default() }}"
+    body_len = len(single) - len(f"default_limits: {limits} {{  }}")
+    if "\n" not in value and prefix + len(single) + suffix <= plan.facts.max_width and body_len <= plan.facts.struct_lit_width:
+        return single
     inner = indent + plan.facts.indent_unit
     nl = plan.newline
-    text_ = (
-        f"default_limits: {limits} {{{nl}{inner}max_batch_bytes: {value_text},{nl}"
+    return (
+        f"default_limits: {limits} {{{nl}{inner}max_batch_bytes: {value},{nl}"
         f"{inner}..{limits}::default(){nl}{indent}}}"
     )
-    plan.edit(init, text_, "RB407")

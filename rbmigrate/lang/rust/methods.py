@@ -128,8 +128,9 @@ def _definitions(plan: "FilePlan") -> None:
         body = field(impl, "body")
         if body is None:
             continue
-        kind = rec.impl_kind(impl)
         trait = field(impl, "trait")
+        # a trait impl renames its methods only when the trait itself is the SDK's or the generated one
+        kind = rec.trait_kind(trait) if trait is not None else rec.type_kind(field(impl, "type"))
         if kind is None:
             continue
         for item in named(body):

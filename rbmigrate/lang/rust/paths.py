@@ -78,10 +78,6 @@ def _in_use(node: "Node") -> bool:
     return False
 
 
-def _outermost_path(node: "Node") -> "Node":
-    while node.parent is not None and node.parent.type in _PATHS and field(node.parent, "path") == node:
-        node = node.parent
-    return node
 
 
 def plan_paths(plan: "FilePlan") -> None:
@@ -89,23 +85,21 @@ def plan_paths(plan: "FilePlan") -> None:
     scopes = plan.scopes
     type_names = set(v.type_renames)
     owners = {owner for owner, _ in v.variant_renames}
-    seen_paths: set[tuple[int, int]] = set()
 
     # binding-module paths: every outermost scoped path that passes through rapidbyte::connector::<iface>
     # or starts with a name bound to a binding module
     heads = _binding_heads(plan)
     all_paths = (*plan.captures.get("path", ()), *plan.captures.get("tpath", ()))
-    for node in all_paths:
-        outer = _outermost_path(node)
-        key = (outer.start_byte, outer.end_byte)
-        if key in seen_paths:
-            continue
-        seen_paths.add(key)
-        raw = outer.text
+    scan = heads or b"connector::" in plan.data
+    for node in all_paths if scan else ():
+        parent = node.parent
+        if parent is not None and parent.type in _PATHS:
+            continue  # only the outermost path of a chain `a::b::c`
+        raw = node.text
         if b"connector::" not in raw and raw.split(b"::", 1)[0] not in heads:
             continue
-        if not _in_use(outer):
-            _binding_path(plan, outer)
+        if not _in_use(node):
+            _binding_path(plan, node)
 
     # SDK type renames on bare names and SDK-qualified paths
     type_bytes = {n.encode() for n in type_names}

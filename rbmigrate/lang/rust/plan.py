@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from ...model import Edit, Finding, Severity
 from ...textio import line_col, newline_of
-from .syntax import text
 
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
@@ -151,6 +150,3 @@ class FilePlan:
             for w in _WORD.findall(e.text):
                 delta[w] = delta.get(w, 0) + 1
         return delta
-
-    def src(self, node: "Node") -> str:
-        return text(node)

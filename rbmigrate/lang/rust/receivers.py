@@ -106,7 +106,7 @@ class Receivers:
         self.plan = plan
         self.scopes = plan.scopes
         self.facts = plan.facts
-        self._cache: dict[tuple[int, int], str | None] = {}
+        self._cache: dict[tuple[int, int, str], str | None] = {}
         self._depth = 0
 
     # ----------------------------------------------------------------- types
@@ -118,7 +118,7 @@ class Receivers:
         if t in ("reference_type", "pointer_type"):
             return self.type_kind(field(node, "type"))
         if t in ("dynamic_type", "abstract_type"):
-            return self._trait_kind(field(node, "trait") or (named(node)[0] if named(node) else None))
+            return self.trait_kind(field(node, "trait") or (named(node)[0] if named(node) else None))
         if t == "generic_type":
             base = field(node, "type")
             if base is not None and text(base).split("::")[-1] in _WRAPPERS:
@@ -147,7 +147,7 @@ class Receivers:
             return self.type_kind(field(node, "return_type"))
         return None
 
-    def _trait_kind(self, node: "Node | None") -> str | None:
+    def trait_kind(self, node: "Node | None") -> str | None:
         if node is None:
             return None
         if node.type == "generic_type":
@@ -174,7 +174,7 @@ class Receivers:
                     if p.type in ("type_parameter", "constrained_type_parameter") and pname is not None and text(pname) == name:
                         bounds = field(p, "bounds")
                         for b in named(bounds) if bounds is not None else ():
-                            kind = self._trait_kind(b)
+                            kind = self.trait_kind(b)
                             if kind is not None:
                                 return kind
                         return None
@@ -184,7 +184,7 @@ class Receivers:
                             left = field(pred, "left")
                             if left is not None and text(left) == name:
                                 for b in named(field(pred, "bounds") or pred):
-                                    kind = self._trait_kind(b)
+                                    kind = self.trait_kind(b)
                                     if kind is not None:
                                         return kind
             cur = cur.parent
@@ -203,7 +203,7 @@ class Receivers:
         """What ``self`` is inside an impl block."""
         trait = field(impl, "trait")
         if trait is not None:
-            kind = self._trait_kind(trait)
+            kind = self.trait_kind(trait)
             if kind is not None:
                 return kind
         ty = field(impl, "type")
@@ -216,7 +216,7 @@ class Receivers:
     def kind(self, expr: "Node | None") -> str | None:
         if expr is None:
             return None
-        key = (expr.start_byte, expr.end_byte)
+        key = (expr.start_byte, expr.end_byte, expr.type)
         if key in self._cache:
             return self._cache[key]
         if self._depth > 24:

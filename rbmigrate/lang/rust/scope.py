@@ -228,10 +228,11 @@ class FileScopes:
 
     def glob_provides(self, glob: Target, name: str) -> Target | None:
         if glob.kind == "sdk":
-            if not glob.path or glob.path[-1] == "prelude" or self.facts.is_sdk:
-                if name in PRELUDE or not glob.path:
-                    return Target("sdk", (name,))
-            return None
+            # the prelude brings the connector-facing names; any other SDK module glob brings what it
+            # defines, which for the names rules act on means: the SDK item of that name
+            if glob.path and glob.path[-1] == "prelude" and name not in PRELUDE:
+                return None
+            return Target("sdk", glob.path[:-1] + (name,) if glob.path and glob.path[-1] == "prelude" else glob.path + (name,))
         if glob.kind == "binding":
             return glob.extend([name])
         if glob.kind == "local" and glob.path and glob.path[0] == "crate":
@@ -311,6 +312,7 @@ class CrateFacts:
     host_impl_types: set[str] = field(default_factory=set)  # types implementing a binding `Host` trait
     max_width: int = 100
     struct_lit_width: int = 18
+    chain_width: int = 60
     indent_unit: str = "    "
     vocab: object = None
     _depth: int = 0

@@ -117,8 +117,10 @@ def plan_strings(plan: "FilePlan") -> None:
         if plan.is_frozen(node.start_byte, node.end_byte):
             continue
         offset, content = _content(node)
+        if len(content) < 3:
+            continue
         # 1. package strings
-        rewrites = rewrite_package_strings(v, content)
+        rewrites = rewrite_package_strings(v, content) if "rapidbyte:connector" in content else []
         for s, e, new, rule in rewrites:
             bs = offset + len(content[:s].encode("utf-8"))
             be = offset + len(content[:e].encode("utf-8"))
@@ -237,16 +239,20 @@ def _protocol_constants(plan: "FilePlan") -> None:
 # ------------------------------------------------------------- payloads
 
 
+_PAYLOAD_HINTS = tuple(k.encode() for k in (*PAYLOAD_KEYS, "connector_id", "histogram", "gauge", "counter"))
+
+
 def _payload_findings(plan: "FilePlan") -> None:
-    ctx_json_fns: set[tuple[int, int]] = set()
-    for ident in plan.captures.get("ident", ()):
-        if "ctx_json" not in text(ident) or plan.is_frozen(ident.start_byte, ident.end_byte):
+    first_in_fn: dict[tuple[int, int], "Node"] = {}
+    idents = plan.captures.get("ident", ()) if b"ctx_json" in plan.data else ()
+    for ident in idents:
+        if b"ctx_json" not in ident.text or plan.is_frozen(ident.start_byte, ident.end_byte):
             continue
         fn = enclosing(ident, "function_item")
         key = (fn.start_byte, fn.end_byte) if fn is not None else (ident.start_byte, ident.end_byte)
-        if key in ctx_json_fns:
-            continue
-        ctx_json_fns.add(key)
+        if key not in first_in_fn or ident.start_byte < first_in_fn[key].start_byte:
+            first_in_fn[key] = ident
+    for ident in first_in_fn.values():
         plan.finding(
             ident,
             "RB902",
@@ -254,6 +260,8 @@ def _payload_findings(plan: "FilePlan") -> None:
             "Take the typed `stream-context` (`StreamContext`) from the `RunRequest` instead of JSON.",
         )
     per_fn: dict[tuple[int, int], dict[str, "Node"]] = {}
+    if not any(hint in plan.data for hint in _PAYLOAD_HINTS):
+        return
     for node in plan.captures.get("string", ()):
         if plan.is_frozen(node.start_byte, node.end_byte):
             continue

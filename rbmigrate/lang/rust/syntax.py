@@ -75,11 +75,56 @@ def parse(data: bytes) -> "Tree":
     return parser().parse(data)
 
 
+def reparse(tree: "Tree", old: bytes, data: bytes, edits) -> "Tree":
+    """Parse ``data`` (``old`` with ``edits`` applied) incrementally, reusing ``tree`` (the tree of ``old``).
+
+    ``edits`` are non-overlapping (start, end, replacement) on ``old``; ``tree`` is edited in place,
+    so it must not be used afterwards.
+    """
+    for start, end, new in sorted(edits, key=lambda e: e[0], reverse=True):
+        raw = new.encode("utf-8")
+        start_point = _point(old, start)
+        old_end_point = _point(old, end)
+        lines = raw.split(b"\n")
+        if len(lines) == 1:
+            new_end_point = (start_point[0], start_point[1] + len(raw))
+        else:
+            new_end_point = (start_point[0] + len(lines) - 1, len(lines[-1]))
+        tree.edit(start, end, start + len(raw), start_point, old_end_point, new_end_point)
+    return parser().parse(data, tree)
+
+
+def _point(data: bytes, offset: int) -> tuple[int, int]:
+    row = data.count(b"\n", 0, offset)
+    return row, offset - (data.rfind(b"\n", 0, offset) + 1)
+
+
 def index(root: "Node") -> dict[str, list["Node"]]:
-    """Every captured node by capture name (tree-sitter yields them in document order)."""
+    """Every captured node by capture name, each list in document order."""
     import tree_sitter
 
-    return tree_sitter.QueryCursor(index_query()).captures(root)
+    captures = tree_sitter.QueryCursor(index_query()).captures(root)
+    for nodes in captures.values():  # document order, deterministically (plans depend on it)
+        nodes.sort(key=_position)
+    return captures
+
+
+def _position(node: "Node") -> tuple[int, int]:
+    return (node.start_byte, -node.end_byte)
+
+
+def error_count(root: "Node") -> int:
+    """ERROR and MISSING nodes in a tree (only subtrees that hold one are walked)."""
+    if not root.has_error:
+        return 0
+    count = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            count += 1
+        stack.extend(c for c in node.children if c.has_error or c.is_missing)
+    return count
 
 
 def first_error(root: "Node") -> "Node | None":
@@ -127,8 +172,6 @@ def enclosing(node: "Node", *types: str) -> "Node | None":
     return None
 
 
-def inside(node: "Node", span: tuple[int, int]) -> bool:
-    return span[0] <= node.start_byte and node.end_byte <= span[1]
 
 
 def path_segments(node: "Node") -> list["Node"] | None:
@@ -163,9 +206,6 @@ def path_segments(node: "Node") -> list["Node"] | None:
         return None
 
 
-def segment_texts(node: "Node") -> list[str] | None:
-    segs = path_segments(node)
-    return None if segs is None else [text(s) for s in segs]
 
 
 def line_indent(data: bytes, offset: int) -> str:

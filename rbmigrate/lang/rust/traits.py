@@ -182,9 +182,9 @@ def emit(plan: "FilePlan", reshape: Reshape) -> None:
     arms = []
     for rm, _ in reshape.present:
         args = "ctx, request.stream" if rm.takes_stream else "ctx"
-        expr = f"self.{rm.helper}({args}){await_}.map({summ}::{rm.summary})"
-        arms.append(_arm(f"{phase}::{rm.phase}", expr, arm_indent, unit, width, nl))
-    arms.append(_arm("phase", f"Err({err_name}::unsupported_phase(phase))", arm_indent, unit, width, nl))
+        chain = ["self", f".{rm.helper}({args})", *([await_] if await_ else []), f".map({summ}::{rm.summary})"]
+        arms.append(_arm(f"{phase}::{rm.phase}", chain, arm_indent, unit, width, plan.facts.chain_width, nl))
+    arms.append(_arm("phase", [f"Err({err_name}::unsupported_phase(phase))"], arm_indent, unit, width, 10**6, nl))
     head = f"{'async ' if is_async else ''}fn run("
     params = ["&mut self", f"ctx: {ctx_type}", f"request: {req}"]
     tail = f") -> Result<{summ}, {error}> {{"
@@ -214,12 +214,16 @@ def emit(plan: "FilePlan", reshape: Reshape) -> None:
     plan.edit((impl.end_byte, impl.end_byte), block, "RB409")
 
 
-def _arm(pattern: str, expr: str, indent: str, unit: str, width: int, nl: str) -> str:
-    """A match arm as rustfmt lays it out: on one line, or with its body in a block."""
-    line = f"{indent}{pattern} => {expr},"
-    if len(line) <= width:
-        return line
-    return f"{indent}{pattern} => {{{nl}{indent}{unit}{expr}{nl}{indent}}}"
+def _arm(pattern: str, chain: list[str], indent: str, unit: str, width: int, chain_width: int, nl: str) -> str:
+    """A match arm as rustfmt lays it out: one line; the body in a block; or the method chain broken."""
+    expr = "".join(chain)
+    if len(expr) <= chain_width:
+        line = f"{indent}{pattern} => {expr},"
+        if len(line) <= width:
+            return line
+        return f"{indent}{pattern} => {{{nl}{indent}{unit}{expr}{nl}{indent}}}"
+    inner = indent + unit
+    return f"{indent}{pattern} => {chain[0]}" + "".join(f"{nl}{inner}{link}" for link in chain[1:]) + ","
 
 
 def _prev_end(plan: "FilePlan", start: int, fn: "Node") -> int:

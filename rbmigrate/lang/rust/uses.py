@@ -216,7 +216,7 @@ def _iface_segment(leaf: UseLeaf, decl: "Node") -> "Node | None":
     """The identifier node of the interface segment (``types`` in ``…::connector::types::X``) of a leaf."""
     node = leaf.node
     chain: list["Node"] = []
-    # walk up from the leaf to the declaration, collecting path nodes of enclosing scoped_use_lists
+    # the path nodes of the enclosing scoped_use_lists, outermost first, then the leaf's own path
     cur = node if node.type != "use_as_clause" else field(node, "path")
     own = path_segments(cur) or []
     parents: list["Node"] = []
@@ -256,11 +256,9 @@ def _split_lines(plan: "FilePlan", dp: DeclPlan, seg: "Node", owners: dict[str, 
 
 
 def _leaf_tail(plan: "FilePlan", lp: LeafPlan) -> str:
-    name = lp.target.path[1] if lp.new_text is None else lp.local if not lp.leaf.alias else lp.new_text
-    if lp.new_text is None:
-        return name + (f" as {lp.leaf.alias}" if lp.leaf.alias else "")
-    new = plan.vocab.moves.get(lp.target.path[1], (None, lp.target.path[1]))[1]
-    return new + (f" as {lp.leaf.alias}" if lp.leaf.alias else "")
+    """The item a split line imports: the (renamed) type name, with its alias."""
+    name = plan.vocab.moves.get(lp.target.path[1], (None, lp.target.path[1]))[1]
+    return name + (f" as {lp.leaf.alias}" if lp.leaf.alias else "")
 
 
 # ------------------------------------------------------ duplicates, unused
@@ -492,6 +490,22 @@ def _in_place(plan: "FilePlan", dp: DeclPlan, rule: str) -> None:
         lst = field(arg, "list") if arg is not None and arg.type == "scoped_use_list" else None
         live = [lp for lp in dp.leaves if not lp.delete]
         if lst is not None and live:
+            items = [c for c in named(lst) if c.type not in ("line_comment", "block_comment")]
+            keys = [sort_key(text(c)) for c in items]
+            if keys == sorted(keys):
+                # a sorted list stays sorted: each name goes before the first item that sorts after it
+                before: dict[int, list[str]] = {}
+                for name in sorted(added, key=sort_key):
+                    at = next((i for i, k in enumerate(keys) if k > sort_key(name)), len(items))
+                    before.setdefault(at, []).append(name)
+                for at, names in before.items():
+                    if at < len(items):
+                        pos = items[at].start_byte
+                        plan.edit((pos, pos), "".join(f"{n}, " for n in names), dp.add_rule)
+                    else:
+                        pos = items[-1].end_byte
+                        plan.edit((pos, pos), "".join(f", {n}" for n in names), dp.add_rule)
+                return
             last = live[-1].leaf.node
             while last.parent is not None and last.parent != lst:
                 last = last.parent
@@ -499,7 +513,7 @@ def _in_place(plan: "FilePlan", dp: DeclPlan, rule: str) -> None:
 
 
 def _delete_item(plan: "FilePlan", node: "Node", rule: str) -> None:
-    """Remove one item of a use list together with its separator."""
+    """Remove one item of a use list together with one separating comma."""
     data = plan.data
     while node.parent is not None and node.parent.type not in ("use_list", "use_declaration"):
         node = node.parent
@@ -508,18 +522,15 @@ def _delete_item(plan: "FilePlan", node: "Node", rule: str) -> None:
         return
     start, end = node.start_byte, node.end_byte
     after = data[end:]
-    stripped = after.lstrip(b" \t\r\n")
-    if stripped.startswith(b","):
-        end = end + (len(after) - len(stripped)) + 1
-        rest = data[end:]
-        end += len(rest) - len(rest.lstrip(b" \t"))
-        if data[end : end + 1] in (b"\n", b"\r") and b"\n" in data[start - 1 : start] + data[node.start_byte - 4 : start]:
-            pass
-    else:
-        before = data[:start]
-        stripped_b = before.rstrip(b" \t\r\n")
-        if stripped_b.endswith(b","):
-            start = len(stripped_b) - 1
+    rest = after.lstrip(b" \t\r\n")
+    if rest.startswith(b","):  # `A, ` → also the comma and the spaces after it
+        end += len(after) - len(rest) + 1
+        tail = data[end:]
+        end += len(tail) - len(tail.lstrip(b" \t"))
+    else:  # the last item: the comma before it goes
+        head = data[:start].rstrip(b" \t\r\n")
+        if head.endswith(b","):
+            start = len(head) - 1
     plan.edit((start, end), "", rule)
 
 

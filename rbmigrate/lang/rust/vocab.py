@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...resources import wit_dir
-from ...ruletable import RuleTable, bindgen_accessor, package_path, pascal, snake
+from ...ruletable import RuleTable, bindgen_accessor, pascal, snake
 
 SDK_CRATE = "rapidbyte_sdk"
 BINDING_ROOT = ("rapidbyte", "connector")
@@ -165,6 +165,3 @@ def is_host_trait(v: Vocab, path: tuple[str, ...]) -> bool:
     """The generated runtime ``Host`` trait, under its v3 or v4 module name."""
     return len(path) == 2 and path[1] == "Host" and path[0] in ("host", v.interfaces.get("host", ("",))[0])
 
-
-def v3_package_string(interface: str) -> str:
-    return package_path(interface, "3.0.0")

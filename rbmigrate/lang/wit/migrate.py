@@ -744,8 +744,10 @@ class ThirdPartyPlanner:
         iface = path.ident
         groups: dict[str, list[str]] = {}
         scope = use.parent
+        use_rule = ""
         for n in use.names:
             new, rule = self.maps.types.get(n.ident, (n.ident, ""))
+            use_rule = use_rule or rule
             owner = canon().type_owner.get(new)
             if owner is None:
                 owner = self.maps.iface.get(iface, iface)
@@ -761,7 +763,7 @@ class ThirdPartyPlanner:
         text = (b"\n" + ind).join(
             f"use {PKG_ID}/{owner}@{V4_VERSION}.{{{', '.join(names)}}};".encode() for owner, names in groups.items()
         )
-        self.plan.edit(self.f, use.start, use.end, _nl(text, self.f.newline), "RB011")
+        self.plan.edit(self.f, use.start, use.end, _nl(text, self.f.newline), use_rule or "RB011")
 
     def rename_refs(self, scope: Node, old: str, new: str, rule: str) -> None:
         for nt in scope.iter_nodes("named-type"):
