@@ -115,6 +115,7 @@ class Rule:
     wit: dict = field(default_factory=dict)
     rust: dict = field(default_factory=dict)
     python: dict = field(default_factory=dict)
+    codes: dict = field(default_factory=dict)
     cases: tuple[Case, ...] = ()
     source: str = ""
 
@@ -134,6 +135,20 @@ class Rename:
     interface: str = ""  # v3 owner (functions, params, types, fields)
     new_interface: str = ""  # v4 owner
     owner: str = ""  # function of a param, record of a field
+
+
+@dataclass(frozen=True, slots=True)
+class IntegerCodes:
+    """The v3 integer codes of one parameter (`log` level, state scope, checkpoint kind)."""
+
+    rule_id: str
+    param: str  # WIT parameter name
+    enum: str  # the v4 enum that replaces the integer
+    values: dict  # code -> v4 enum case (WIT spelling)
+    other: str = ""  # the case for any other code, if v3 hosts had one
+
+    def case(self, code: int) -> str | None:
+        return self.values.get(code, self.other or None)
 
 
 # ---------------------------------------------------------------------- table
@@ -236,6 +251,27 @@ class RuleTable:
             return None
         return (rename.rule_id if rename else "RB011", new, owner)
 
+    # --- integer codes ----------------------------------------------------------------
+
+    @functools.cached_property
+    def integer_codes(self) -> dict[str, "IntegerCodes"]:
+        """v3 host function (WIT name) → the integer codes one of its parameters carried."""
+        out: dict[str, IntegerCodes] = {}
+        for rule in self.rules:
+            c = rule.codes
+            if not c:
+                continue
+            codes = IntegerCodes(
+                rule_id=rule.id,
+                param=c["param"],
+                enum=c["enum"],
+                values={int(k): v for k, v in c["values"].items()},
+                other=c.get("other", ""),
+            )
+            for name in (rule.wit["from"], *rule.wit.get("also", [])):
+                out[name] = codes
+        return out
+
     # --- tokens for the cheap prefilter ----------------------------------------
 
     @functools.cached_property
@@ -337,6 +373,7 @@ def _load_file(path: Path) -> list[Rule]:
                 wit=wit,
                 rust=entry.get("rust", {}),
                 python=entry.get("python", {}),
+                codes=entry.get("codes", {}),
                 cases=cases,
                 source=path.name,
             )

@@ -7,10 +7,10 @@ from typing import Any
 
 from .errors import CATEGORIES, HostError
 from .events import SummaryEvent, ValidationEvent
-from .runtime import Stage, guarded, plain, trapping
+from .runtime import HostIO, Stage, guarded, plain, trapping
 from .spec import DEFAULT_SCHEMA_EVOLUTION, StreamSpec
-from .state import SCOPES
 from .values import from_wit
+from ..ruletable import default_table
 
 PKG = "rapidbyte:connector"
 VERSION = "3.0.0"
@@ -21,15 +21,18 @@ ROLES = {  # stage role -> (exported interface, run function, summary phase)
     "destination": (f"{PKG}/dest-connector@{VERSION}", "run-write", "write"),
     "transform": (f"{PKG}/transform-connector@{VERSION}", "run-transform", "transform"),
 }
-LOG_LEVELS = {0: "error", 1: "warn", 2: "info", 3: "debug"}
-CHECKPOINT_KINDS = {0: "source", 1: "destination", 2: "transform"}
 DETAILS = "details_json"
+# The v3 integer codes come from the rule table (rules/wit.toml, `[rule.codes]`).
+_CODES = default_table().integer_codes
+LOG_LEVELS = _CODES["log"].values
+CHECKPOINT_KINDS = _CODES["checkpoint"].values
+STATE_SCOPES = _CODES["state-get"].values
 
 
 def scope_name(scope: int) -> str:
-    if not 0 <= scope < len(SCOPES):
-        raise HostError("config", "BAD_STATE_SCOPE", f"state scope {scope} is not 0, 1 or 2")
-    return SCOPES[scope]
+    if scope not in STATE_SCOPES:
+        raise HostError("config", "BAD_STATE_SCOPE", f"state scope {scope} is not one of {sorted(STATE_SCOPES)}")
+    return STATE_SCOPES[scope]
 
 
 def _unwrap_envelope(doc: Any) -> tuple[dict, bool, dict]:
@@ -55,14 +58,11 @@ def _uint(doc: dict, key: str, default: int | None = None) -> int:
     return value
 
 
-class Host:
+class Host(HostIO):
     """Host functions bound to one stage."""
 
-    def __init__(self, stage: Stage) -> None:
-        self.stage = stage
-
     def log(self, level: int, msg: str) -> None:
-        self.stage.log(LOG_LEVELS.get(level, "trace"), level, msg)
+        self.stage.log(_CODES["log"].case(level), level, msg)
 
     def checkpoint(self, kind: int, payload_json: str) -> None:
         if kind not in CHECKPOINT_KINDS:
@@ -107,30 +107,11 @@ class Host:
                        {"stream_name": stream, "record_json": record_json, "error_message": message,
                         "error_category": category})
 
-    def state_get(self, scope: int, key: str) -> str | None:
-        return self.stage.state_get(scope_name(scope), key)
+    def scope(self, raw: Any) -> str:
+        return scope_name(raw)
 
-    def state_put(self, scope: int, key: str, value: str) -> None:
-        self.stage.state_put(scope_name(scope), key, value)
-
-    def state_cas(self, scope: int, key: str, expected: str | None, new_value: str) -> bool:
-        return self.stage.state_cas(scope_name(scope), key, expected, new_value)
-
-    def socket_read(self, handle: int, length: int) -> Any:
-        from wasmtime.component import Variant
-
-        got = self.stage.sockets.read(handle, length)
-        if got is None:
-            return Variant("eof")
-        if got == "would-block":
-            return Variant("would-block")
-        return Variant("data", got)
-
-    def socket_write(self, handle: int, data: bytes) -> Any:
-        # wasmtime-py lowers `variant { written(u64), would-block }` untagged (its cases' Python
-        # classes do not overlap): an int is `written`, None is `would-block`.
-        got = self.stage.sockets.write(handle, bytes(data))
-        return None if got == "would-block" else got
+    socket_read = HostIO.read_tcp
+    socket_write = HostIO.write_tcp
 
 
 def install(linker: Any, stage: Stage) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from .errors import CATEGORIES, HostError
 from .events import SummaryEvent, ValidationEvent
-from .runtime import Stage, guarded, plain, trapping
+from .runtime import HostIO, Stage, guarded, plain, trapping
 from .spec import DEFAULT_LIMITS, DEFAULT_SCHEMA_EVOLUTION, StreamSpec
 from .state import SCOPES
 from .values import from_wit, to_wit
@@ -27,10 +27,7 @@ SUMMARY_FIELDS = ("read", "write", "transform", "discover")
 DETAILS = "details"
 
 
-class Host:
-    def __init__(self, stage: Stage) -> None:
-        self.stage = stage
-
+class Host(HostIO):
     def log(self, level: str, msg: str) -> None:
         self.stage.log(level if level in LOG_LEVELS else "trace", level, msg)
 
@@ -56,30 +53,11 @@ class Host:
             raise HostError("internal", "BAD_DLQ_CATEGORY", f"unknown error category {ev['error_category']!r}")
         self.stage.dlq(ev["stream"], ev["record_json"], ev["error_message"], ev["error_category"], ev)
 
-    def state_get(self, scope: str, key: str) -> str | None:
-        return self.stage.state_get(_scope(scope), key)
+    def scope(self, raw: Any) -> str:
+        return _scope(raw)
 
-    def state_put(self, scope: str, key: str, value: str) -> None:
-        self.stage.state_put(_scope(scope), key, value)
-
-    def state_cas(self, scope: str, key: str, expected: str | None, new_value: str) -> bool:
-        return self.stage.state_cas(_scope(scope), key, expected, new_value)
-
-    def tcp_read(self, handle: int, length: int) -> Any:
-        from wasmtime.component import Variant
-
-        got = self.stage.sockets.read(handle, length)
-        if got is None:
-            return Variant("eof")
-        if got == "would-block":
-            return Variant("would-block")
-        return Variant("data", got)
-
-    def tcp_write(self, handle: int, data: bytes) -> Any:
-        # wasmtime-py lowers `variant { written(u64), would-block }` untagged (its cases' Python
-        # classes do not overlap): an int is `written`, None is `would-block`.
-        got = self.stage.sockets.write(handle, bytes(data))
-        return None if got == "would-block" else got
+    tcp_read = HostIO.read_tcp
+    tcp_write = HostIO.write_tcp
 
 
 def _scope(scope: str) -> str:

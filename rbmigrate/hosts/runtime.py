@@ -231,6 +231,42 @@ class Stage:
         return ok
 
 
+class HostIO:
+    """What both reference hosts do the same way; each version says how it names a state scope
+    (``scope``) and binds ``read_tcp``/``write_tcp`` under its own function names."""
+
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
+
+    def scope(self, raw: Any) -> str:
+        raise NotImplementedError
+
+    def state_get(self, scope: Any, key: str) -> str | None:
+        return self.stage.state_get(self.scope(scope), key)
+
+    def state_put(self, scope: Any, key: str, value: str) -> None:
+        self.stage.state_put(self.scope(scope), key, value)
+
+    def state_cas(self, scope: Any, key: str, expected: str | None, new_value: str) -> bool:
+        return self.stage.state_cas(self.scope(scope), key, expected, new_value)
+
+    def read_tcp(self, handle: int, length: int) -> Any:
+        from wasmtime.component import Variant
+
+        got = self.stage.sockets.read(handle, length)
+        if got is None:
+            return Variant("eof")
+        if got == "would-block":
+            return Variant("would-block")
+        return Variant("data", got)
+
+    def write_tcp(self, handle: int, data: bytes) -> Any:
+        # wasmtime-py lowers `variant { written(u64), would-block }` untagged (its cases' Python
+        # classes do not overlap): an int is `written`, None is `would-block`.
+        got = self.stage.sockets.write(handle, bytes(data))
+        return None if got == "would-block" else got
+
+
 def _out_of_memory(text: str, stderr: str) -> bool:
     probes = ("MemoryError", "out of memory", "memory allocation of", "cannot allocate memory",
               "memory size limit", "exceeds memory limits")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -35,12 +36,11 @@ class WitAdapter(Adapter):
         return path.suffix == ".wit"
 
     def prefilter(self, data: bytes) -> bool:
+        """Only text that can hold v3: a non-v4 package reference, a v3-only name, or a v3 interface
+        named where WIT names interfaces. A migrated (v4) file matches none of these."""
         from ...ruletable import default_table
 
-        if b"rapidbyte:connector" in data:
-            return True
-        words = _kebab_words(default_table())
-        return any(w in data for w in words)
+        return _prefilter(default_table()).search(data) is not None
 
     def parse(self, data: bytes, ctx: FileContext):
         try:
@@ -186,12 +186,24 @@ def _check_package(key: Path, changed: dict[Path, bytes]) -> str | None:
         return message
 
 
-_WORDS: dict[int, tuple[bytes, ...]] = {}
+_PREFILTERS: dict[int, tuple[object, re.Pattern]] = {}
 
 
-def _kebab_words(table) -> tuple[bytes, ...]:
-    words = _WORDS.get(id(table))
-    if words is None:
-        words = tuple(sorted({r.old.wit.encode() for r in table.renames if r.old.wit != r.new.wit or r.item == "interface"}))
-        _WORDS[id(table)] = words
-    return words
+def _prefilter(table) -> re.Pattern:
+    hit = _PREFILTERS.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    from .migrate import maps_for
+
+    def alternatives(words) -> bytes:
+        return b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
+
+    v3_only = maps_for(table).v3_only
+    interfaces = table.interface_renames
+    pattern = re.compile(
+        rb"rapidbyte:connector(?:/[a-z0-9-]+)?@(?!4\.0\.0(?![\w+-]|\.\w))"  # any package reference but @4.0.0
+        rb"|(?<![\w%-])%?(?:" + alternatives(v3_only) + rb")(?![\w-])"  # a name only v3 has
+        rb"|\b(?:interface|import|export|use)\s+%?(?:" + alternatives(interfaces) + rb")(?![\w-])"
+    )
+    _PREFILTERS[id(table)] = (table, pattern)
+    return pattern
