@@ -2,8 +2,10 @@
 
 - units are found by :mod:`rbmigrate.discover` under every given path (or the
   paths listed in ``--from-file``) and optionally narrowed to one shard;
-- each unit runs through :func:`rbmigrate.engine.migrate_unit` in a process
-  pool; a unit that raises, or whose worker process dies, becomes an error of
+- each unit is read here and its files selected by the adapters' prefilters; a
+  unit with nothing to parse is done on the spot, the others run through
+  :func:`rbmigrate.engine.migrate_unit` in a process pool (none for a single
+  one); a unit that raises, or whose worker process dies, becomes an error of
   that unit only (a dead worker's suspects are re-run one by one in their own
   process to find the culprit);
 - in ``apply`` mode each unit is written by the parent as soon as its result
@@ -14,6 +16,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import os
 import sys
@@ -23,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .discover import DiscoverOptions, Unit, discover_all
-from .engine import Options, display_path, migrate_unit, write_unit
-from .model import FileError, RunResult, UnitResult
+from .engine import Options, display_path, has_work, migrate_unit, read_unit, write_unit
+from .model import FileError, PhaseTimes, RunResult, UnitResult
 
 
 class InputError(ValueError):
@@ -210,10 +213,37 @@ def _run_isolated(unit: Unit, options: Options) -> UnitResult:
     return result
 
 
+def _scan(units: list[Unit], options: Options, rules, finish: Callable[[int, UnitResult], None]):
+    """Read each unit here and yield ``(index, files, times)`` of the ones with a file to parse;
+    a unit with none (no v3 anywhere in it) is finished on the spot, without a worker."""
+    for index, unit in enumerate(units):
+        times = PhaseTimes()
+        try:
+            files = read_unit(unit, options, times)
+        except Exception:  # a selection that fails is retried (and reported) by the unit's own run
+            yield index, None, times
+            continue
+        if has_work(files):
+            yield index, files, times
+        else:
+            finish(index, _timed(migrate_unit(unit, options, rules, files), times))
+
+
+def _timed(result: UnitResult, times: PhaseTimes) -> UnitResult:
+    result.times.add(times)
+    return result
+
+
 def run_units(
     units: list[Unit], options: Options, jobs: int, on_result: Callable[[int, UnitResult], None] | None = None
 ) -> list[UnitResult]:
-    """Migrate every unit; ``on_result(index, result)`` runs in this process as each one finishes."""
+    """Migrate every unit; ``on_result(index, result)`` runs in this process as each one finishes.
+
+    Units are read (and their files selected) here; only units with a file to parse go to the
+    process pool, and no pool is started when at most one unit has one.
+    """
+    from .ruletable import default_table
+
     results: list[UnitResult | None] = [None] * len(units)
 
     def finish(index: int, result: UnitResult) -> None:
@@ -221,23 +251,31 @@ def run_units(
         if on_result is not None:
             on_result(index, result)
 
-    if jobs <= 1 or len(units) <= 1:
-        from .ruletable import default_table
-
-        rules = default_table()
-        for index, unit in enumerate(units):
-            finish(index, migrate_unit(unit, options, rules))
+    rules = default_table()  # load once here; forked workers inherit it
+    scan = _scan(units, options, rules, finish)
+    ahead = scan if jobs <= 1 else list(itertools.islice(scan, jobs))
+    if jobs <= 1 or len(ahead) <= 1:
+        for index, files, times in ahead:
+            finish(index, _timed(migrate_unit(units[index], options, rules, files), times))
         return results  # type: ignore[return-value]
 
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    from .ruletable import default_table
+    queue = deque(ahead)  # (index, files, times): what was read here goes along
+    more = iter(scan)
 
-    default_table()  # load once here; forked workers inherit it
-    queue = deque(range(len(units)))
+    def fill(count: int) -> int:
+        """Scan on until ``count`` units wait for the pool (or none are left); how many wait."""
+        while len(queue) < count:
+            item = next(more, None)
+            if item is None:
+                break
+            queue.append(item)
+        return len(queue)
+
     suspects: list[int] = []
-    while queue or suspects:
+    while fill(jobs) or suspects:
         if suspects:
             index = suspects.pop(0)
             finish(index, _run_isolated(units[index], options))
@@ -246,22 +284,22 @@ def run_units(
         inflight: dict = {}
         broken = False
         try:
-            while (queue or inflight) and not broken:
-                while queue and len(inflight) < jobs:
-                    index = queue.popleft()
+            while (fill(1) or inflight) and not broken:
+                while len(inflight) < 2 * jobs and fill(1):  # one waiting per worker: no idle worker while this scans
+                    index, files, times = queue.popleft()
                     try:
-                        inflight[pool.submit(migrate_unit, units[index], options)] = index
+                        inflight[pool.submit(migrate_unit, units[index], options, None, files)] = (index, times)
                     except BrokenProcessPool:
-                        queue.appendleft(index)
+                        queue.appendleft((index, files, times))
                         broken = True
                         break
                 if not inflight:
                     break
                 done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
                 for future in done:
-                    index = inflight.pop(future)
+                    index, times = inflight.pop(future)
                     try:
-                        result = future.result()
+                        result = _timed(future.result(), times)
                     except BrokenProcessPool:
                         suspects.append(index)
                         broken = True
@@ -270,7 +308,7 @@ def run_units(
                         result = _crashed(units[index], options, f"worker failed: {exc!r}")
                     finish(index, result)
             if broken:
-                suspects.extend(inflight.values())
+                suspects.extend(index for index, _times in inflight.values())
                 suspects.sort()
                 inflight.clear()
         except BaseException:

@@ -227,9 +227,13 @@ def exit_code(run, check: bool = False, strict: bool = False, pending_fails: boo
               help="After writing, verify each migrated connector against a snapshot of its v3 original "
                    "(see `rbmigrate verify`).")
 @click.option("--pg-dsn", metavar="DSN", help="With --verify: use this PostgreSQL server instead of a throwaway cluster.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With --verify: where snapshots, builds and compiled components are kept "
+                   "(default: $RBMIGRATE_CACHE_DIR or ~/.cache/rbmigrate).")
 @output_options
 @run_options
-def apply(selection: Selection, show_diff, check, strict, allow_dirty, verify_after, pg_dsn, output: Output, jobs, verbose):
+def apply(selection: Selection, show_diff, check, strict, allow_dirty, verify_after, pg_dsn, cache_dir,
+          output: Output, jobs, verbose):
     """Migrate every v3 file under PATHS to v4 (in place unless --diff/--check).
 
     PATHS may be files, connectors or whole repositories: every connector
@@ -247,14 +251,14 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, verify_af
     if verify_after:
         from .cli_verify import snapshot_originals
 
-        snapshot = snapshot_originals(selection.paths)
+        snapshot = snapshot_originals(selection.paths, cache_dir)
     run, _ = run_selection(selection, mode, jobs, verbose=verbose, allow_dirty=allow_dirty)
     verify_code = EXIT_OK
     if snapshot is not None:
         from .cli_verify import verify_units
         from .report.verify import render as render_verify
 
-        report = verify_units(run, snapshot, pg_dsn=pg_dsn)
+        report = verify_units(run, snapshot, pg_dsn=pg_dsn, cache_dir=cache_dir)
         if report is not None:
             click.echo(render_verify(report, "text", verbose), nl=False, err=True)
             verify_code = report.exit_code

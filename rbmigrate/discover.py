@@ -25,6 +25,7 @@ with its reason and shown with ``--verbose``.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -97,6 +98,9 @@ def _shown(path: Path, base: Path | None) -> str:
     return path.as_posix()
 
 
+LS_FILES = ["ls-files", "-z", "-co", "--exclude-standard"]
+
+
 def git_lines(args: list[str], cwd: Path) -> list[str] | None:
     """NUL-separated output of a git command, or None outside a work tree / without git."""
     try:
@@ -111,11 +115,29 @@ def git_lines(args: list[str], cwd: Path) -> list[str] | None:
     return [p for p in proc.stdout.decode("utf-8", errors="surrogateescape").split("\0") if p]
 
 
+def _kind_of(path: Path) -> str | None:
+    """``file``, ``dir``, ``link`` (to a file or nothing), ``link-dir`` or None (missing), from one ``lstat``
+    (a second ``stat`` for a symlink only)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        try:
+            return "link-dir" if stat.S_ISDIR(os.stat(path).st_mode) else "link"
+        except OSError:
+            return "link"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
 class _Walker:
     """Discovery state for one run: caches folder listings, unit owners and skips."""
 
-    def __init__(self, options: DiscoverOptions):
+    def __init__(self, options: DiscoverOptions, listings: dict[Path, list[str] | None] | None = None):
         self.options = options
+        self.listings = listings or {}  # `git ls-files` output per given folder, when already asked
         self.include = Rules.from_lines(options.include)
         self.exclude = Rules.from_lines(options.exclude)
         self.skipped: dict[str, str] = {}
@@ -173,7 +195,7 @@ class _Walker:
     def candidates(self, top: Path) -> Iterator[tuple[Path, str]]:
         """(path, path relative to ``top``) of every file worth a look under ``top``."""
         if self.options.gitignore:
-            listed = git_lines(["ls-files", "-z", "-co", "--exclude-standard"], top)
+            listed = self.listings[top] if top in self.listings else git_lines(LS_FILES, top)
             if listed is not None:
                 yield from self._from_git(top, listed)
                 return
@@ -189,8 +211,9 @@ class _Walker:
         bad_dirs: dict[str, str | None] = {}
         for rel in sorted(listed):
             path = top / rel
-            if rel.endswith("/") or path.is_dir():  # a nested repository or submodule: ask it in turn
-                nested = git_lines(["ls-files", "-z", "-co", "--exclude-standard"], path)
+            kind = _kind_of(path)
+            if rel.endswith("/") or kind in ("dir", "link-dir"):  # a nested repository or submodule: ask it in turn
+                nested = git_lines(LS_FILES, path)
                 if nested is not None:
                     yield from self._from_git(path, nested, prefix + rel.rstrip("/") + "/")
                 continue
@@ -215,10 +238,10 @@ class _Walker:
                     break
             if reason or not language_of(path):
                 continue
-            if path.is_symlink():
+            if kind in ("link", "link-dir"):
                 self.skip(path, "symlink (not followed)")
                 continue
-            if not path.is_file():  # deleted in the work tree
+            if kind != "file":  # deleted in the work tree
                 continue
             yield path, prefix + rel
 
@@ -265,7 +288,7 @@ class _Walker:
 def discover_all(paths: list[Path], options: DiscoverOptions | None = None) -> Discovery:
     """Walk ``paths`` and group their files into units, sorted by root."""
     options = options or DiscoverOptions()
-    walker = _Walker(options)
+    walker = _Walker(options, _list_folders([Path(p).resolve() for p in paths]) if options.gitignore else None)
     units: dict[Path, Unit] = {}
     seen: set[Path] = set()
 
@@ -301,6 +324,18 @@ def discover_all(paths: list[Path], options: DiscoverOptions | None = None) -> D
         unit.files.sort()
     skipped = sorted(walker.skipped.items())
     return Discovery(units=[units[root] for root in sorted(units)], skipped=skipped)
+
+
+def _list_folders(tops: list[Path]) -> dict[Path, list[str] | None]:
+    """``git ls-files`` of every given folder (one call per repository), a few at a time: a fleet run
+    names hundreds of repositories, and each call mostly waits for git."""
+    folders = list(dict.fromkeys(t for t in tops if t.is_dir()))
+    if len(folders) < 2:
+        return {}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(8, len(folders))) as pool:
+        return dict(zip(folders, pool.map(lambda top: git_lines(LS_FILES, top), folders)))
 
 
 def discover(paths: list[Path], options: DiscoverOptions | None = None) -> list[Unit]:

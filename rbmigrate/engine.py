@@ -54,13 +54,70 @@ def read_manifest(root: Path) -> dict:
     return {}
 
 
-def migrate_unit(unit: Unit, options: Options, rules: RuleTable | None = None) -> UnitResult:
-    """Run one unit through the pipeline. Never raises: failures become errors."""
+@dataclass
+class UnitFile:
+    """One file of a unit as read before anything is parsed."""
+
+    path: Path
+    shown: str
+    language: str | None
+    data: bytes = b""
+    mode: int = 0
+    skipped: str | None = None  # why it is not looked at (no adapter)
+    error: str | None = None  # why it cannot be read
+    keep: bool = False  # the adapter's selection: parse it
+
+
+def read_unit(unit: Unit, options: Options, times: PhaseTimes | None = None) -> list[UnitFile]:
+    """Read every file of a unit and let each adapter select the ones to parse (its prefilter)."""
+    t0 = time.perf_counter()
+    files: list[UnitFile] = []
+    for path in unit.files:
+        language = language_of(path)
+        entry = UnitFile(path, display_path(path, options.base), language)
+        files.append(entry)
+        if (get_adapter(language) if language else None) is None:
+            entry.skipped = f"no {language} adapter"
+            continue
+        try:
+            entry.data = path.read_bytes()
+        except OSError as exc:
+            entry.error = f"cannot read: {exc.strerror}"
+    by_language: dict[str, list[UnitFile]] = {}
+    for entry in files:
+        if entry.skipped is None and entry.error is None:
+            by_language.setdefault(entry.language, []).append(entry)
+    for language, entries in by_language.items():
+        adapter = get_adapter(language)
+        keep = adapter.select(unit.root, [e.data for e in entries])  # with the whole unit in view
+        for entry, flag in zip(entries, keep):
+            entry.keep = bool(flag)
+            if not entry.keep:
+                entry.data = b""  # never looked at again (nor sent to a worker)
+                continue
+            try:
+                entry.mode = stat.S_IMODE(entry.path.stat().st_mode)
+            except OSError as exc:
+                entry.error, entry.keep, entry.data = f"cannot read: {exc.strerror}", False, b""
+    if times is not None:
+        times.prefilter += time.perf_counter() - t0
+    return files
+
+
+def has_work(files: list[UnitFile]) -> bool:
+    """Does any file of the unit need parsing? (A unit where none does is done once read.)"""
+    return any(f.keep for f in files)
+
+
+def migrate_unit(unit: Unit, options: Options, rules: RuleTable | None = None,
+                 files: list[UnitFile] | None = None) -> UnitResult:
+    """Run one unit through the pipeline (``files``: what :func:`read_unit` read, if done already).
+    Never raises: failures become errors."""
     rules = rules or default_table()
     result = UnitResult(root=display_path(unit.root, options.base), kind=unit.kind, skipped=list(unit.skipped))
     times = result.times
     try:
-        _migrate_unit(unit, options, rules, result, times)
+        _migrate_unit(unit, options, rules, result, times, files)
     except Exception as exc:  # a crash in one unit never stops the others
         result.errors.append(
             FileError(path=result.root, message=f"internal error: {exc!r}\n{traceback.format_exc()}", kind="internal")
@@ -68,36 +125,32 @@ def migrate_unit(unit: Unit, options: Options, rules: RuleTable | None = None) -
     return result
 
 
-def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitResult, times: PhaseTimes) -> None:
-    uctx = UnitContext(root=unit.root, kind=unit.kind, rules=rules, manifest=read_manifest(unit.root))
+def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitResult, times: PhaseTimes,
+                  files: list[UnitFile] | None) -> None:
+    if files is None:
+        files = read_unit(unit, options, times)
+    uctx = UnitContext(root=unit.root, kind=unit.kind, rules=rules,
+                       manifest=read_manifest(unit.root) if has_work(files) else {})
     parsed: dict[str, list[tuple[FileContext, bytes, object, FileResult]]] = {}
     failed: dict[str, list[FileResult]] = {}
-    for path in unit.files:
-        language = language_of(path)
-        adapter = get_adapter(language) if language else None
-        shown = display_path(path, options.base)
-        if adapter is None:
-            result.skipped.append((shown, f"no {language} adapter"))
+    for entry in files:
+        path, language, shown, data = entry.path, entry.language, entry.shown, entry.data
+        if entry.skipped is not None:
+            result.skipped.append((shown, entry.skipped))
             continue
-        t0 = time.perf_counter()
-        try:
-            data = path.read_bytes()
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except OSError as exc:
-            result.errors.append(FileError(path=shown, message=f"cannot read: {exc.strerror}", kind="io"))
+        if entry.error is not None:
+            result.errors.append(FileError(path=shown, message=entry.error, kind="io"))
             continue
-        keep = adapter.prefilter(data)
-        generated = keep and is_generated(data[:2048])
-        t1 = time.perf_counter()
-        times.prefilter += t1 - t0
-        if not keep:
+        if not entry.keep:
             continue
-        if generated:
+        if is_generated(data[:2048]):
             result.skipped.append((shown, "generated file"))
             continue
+        adapter = get_adapter(language)
         fctx = FileContext(path=path, display=shown, unit=uctx)
-        fres = FileResult(path=shown, language=language, before=data, mode=mode)
+        fres = FileResult(path=shown, language=language, before=data, mode=entry.mode)
         result.files.append(fres)
+        t1 = time.perf_counter()
         try:
             tree = adapter.parse(data, fctx)
         except ParseError as exc:
@@ -218,25 +271,34 @@ def run(paths: list[Path], options: Options, rules: RuleTable | None = None) -> 
     t0 = time.perf_counter()
     units = discover(paths)
     discover_time = time.perf_counter() - t0
-    results: list[UnitResult]
-    if options.jobs > 1 and len(units) > 1:
-        with ProcessPoolExecutor(max_workers=min(options.jobs, len(units))) as pool:
-            futures = [pool.submit(migrate_unit, unit, options) for unit in units]
-            results = []
-            for unit, future in zip(units, futures):
+    rules = rules or default_table()
+    results: list[UnitResult | None] = [None] * len(units)
+    work: dict[int, tuple[list[UnitFile], PhaseTimes]] = {}
+    for index, unit in enumerate(units):  # read and select here: only units with work may go to the pool
+        times = PhaseTimes()
+        files = read_unit(unit, options, times)
+        if has_work(files) and options.jobs > 1:
+            work[index] = (files, times)
+            continue
+        results[index] = migrate_unit(unit, options, rules, files)
+        results[index].times.add(times)
+    if len(work) == 1:  # no pool for one unit
+        (index, (files, times)), = work.items()
+        results[index] = migrate_unit(units[index], options, rules, files)
+        results[index].times.add(times)
+    elif work:
+        with ProcessPoolExecutor(max_workers=min(options.jobs, len(work))) as pool:
+            futures = {index: pool.submit(migrate_unit, units[index], options) for index in work}
+            for index, future in futures.items():
                 try:
-                    results.append(future.result())
+                    results[index] = future.result()
                 except Exception as exc:  # the worker died: isolate the unit
-                    results.append(
-                        UnitResult(
-                            root=display_path(unit.root, options.base),
-                            kind=unit.kind,
-                            errors=[FileError(path=str(unit.root), message=f"worker crashed: {exc!r}", kind="internal")],
-                        )
+                    unit = units[index]
+                    results[index] = UnitResult(
+                        root=display_path(unit.root, options.base),
+                        kind=unit.kind,
+                        errors=[FileError(path=str(unit.root), message=f"worker crashed: {exc!r}", kind="internal")],
                     )
-    else:
-        rules = rules or default_table()
-        results = [migrate_unit(unit, options, rules) for unit in units]
     if results:
         results[0].times.discover += discover_time
     path_map = {display_path(f, options.base): f for unit in units for f in unit.files}

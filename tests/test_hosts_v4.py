@@ -208,6 +208,16 @@ def test_tcp_to_postgres_and_the_allowlist(probe4):
     assert p["tcp_error_reply_starts"] == "E" and p["tcp_server_closed"] == "eof"
 
 
+def test_every_connection_attempt_is_recorded(run4):
+    """The result lists each tcp-connect with its outcome, so a refused dial is visible even when a
+    guest swallows the error."""
+    outcomes = {(c.host, c.outcome) for c in run4.connects if c.stage == "source"}
+    assert (FORBIDDEN_HOST, "permission") in outcomes
+    assert ("localhost", "connected") in outcomes
+    assert any(o == "failed" for _, o in outcomes)  # the closed port
+    assert all(c.port > 0 for c in run4.connects)
+
+
 # ---- sandbox --------------------------------------------------------------------------------------
 
 def run_mode(wasm, cache, mode, *, allow=(), **extra):

@@ -563,7 +563,8 @@ def test_second_run_changes_nothing(tmp_path):
     out, first = migrate(root)
     (root / "src/lib.rs").write_text(out["src/lib.rs"], encoding="utf-8")
     again, second = migrate(root)
-    assert again["src/lib.rs"] == out["src/lib.rs"]
+    # a crate with nothing v3 left is not even parsed again: then the file is not in the result
+    assert again.get("src/lib.rs", out["src/lib.rs"]) == out["src/lib.rs"]
     assert [(f.rule_id, f.message) for f in second] == [(f.rule_id, f.message) for f in first]
 
 

@@ -141,6 +141,17 @@ class ErrorEvent:
 
 
 @dataclass
+class ConnectEvent:
+    """A `tcp-connect` / `connect-tcp` attempt: `outcome` is `connected`, `failed` or the error
+    category that refused it (`permission` for an address outside the allowlist)."""
+
+    stage: str
+    host: str
+    port: int
+    outcome: str
+
+
+@dataclass
 class PipelineResult:
     version: int
     batches: list[BatchEvent] = field(default_factory=list)
@@ -157,6 +168,7 @@ class PipelineResult:
     open_info: dict[str, dict] = field(default_factory=dict)  # v4: stage -> open-info fields
     errors: list[ErrorEvent] = field(default_factory=list)
     calls: list[tuple[str, str, str]] = field(default_factory=list)  # (stage, call, context stream), in order
+    connects: list[ConnectEvent] = field(default_factory=list)  # every tcp connection attempt, in order
     stdout: dict[str, str] = field(default_factory=dict)  # stage -> captured guest stdout
     stderr: dict[str, str] = field(default_factory=dict)
 

@@ -18,7 +18,8 @@ from . import engine as _engine
 from .batch import BatchFormatError, decode_batch
 from .errors import HostError, normalise_error
 from .events import (
-    BatchEvent, CasOutcome, CheckpointEvent, DlqEvent, ErrorEvent, LogEvent, MetricEvent, PipelineResult, StateWrite,
+    BatchEvent, CasOutcome, CheckpointEvent, ConnectEvent, DlqEvent, ErrorEvent, LogEvent, MetricEvent, PipelineResult,
+    StateWrite,
 )
 from .frames import FrameTable
 from .net import Allowlist, SocketTable
@@ -178,6 +179,8 @@ class Stage:
 
     def finish(self) -> None:
         self.sockets.close_all()
+        self.result.connects.extend(ConnectEvent(self.name, h, p, outcome) for h, p, outcome in self.sockets.connects)
+        self.sockets.connects.clear()
         self.result.stdout[self.name] = self.stdout.text()
         self.result.stderr[self.name] = self.stderr.text()
 

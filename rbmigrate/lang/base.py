@@ -64,6 +64,13 @@ class Adapter:
         """Cheap text check: may this file hold anything v3? False means: never parsed."""
         return True
 
+    def select(self, root: Path, files: list[bytes]) -> list[bool]:
+        """Which files of a unit to parse, with the whole unit in view (default: each file's prefilter).
+
+        An adapter whose plan needs unit-wide facts can decide for the unit as a whole: nothing when no
+        file holds v3, every prefiltered file when one does."""
+        return [self.prefilter(data) for data in files]
+
     def parse(self, data: bytes, ctx: FileContext) -> Any:
         """Parse or raise :class:`ParseError`."""
         raise NotImplementedError

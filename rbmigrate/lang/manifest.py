@@ -29,7 +29,16 @@ from .base import Adapter, FileContext, ParseError
 NAMES = ("manifest.json", "Cargo.toml", "rapidbyte.toml", "pyproject.toml")
 SDK_CRATE = "rapidbyte-sdk"
 V3_PROTOCOLS = {"2", "3"}
-_TOKENS = (b"protocol_version", SDK_CRATE.encode(), b"rapidbyte:connector")
+# What a change needs, as text (RB601-RB603): a v3 protocol version, a major-3 requirement next to
+# the SDK, a `@3.x` component target. A v4 manifest matches none of these, so it is not parsed again.
+# An escape (`\u0033`) can spell anything: a file with one is always looked at.
+_V3_MAJOR = re.compile(rb"""(?:["',\[])\s*(?:\^|~|=|>=|>|<=|<)?\s*v?3(?![0-9])""")
+_PREFILTER = re.compile(
+    rb"""protocol_version["']?\s*[=:]\s*(?:'''|\"\"\"|["'])?\s*\+?(?:0*[23]|0x0*[23]|0o0*[23]|0b0*1[01])(?![0-9])"""
+    rb"""|rapidbyte:connector(?:/[a-z][a-z0-9-]*)?@3\."""
+    rb"""|\\[uU]"""
+)
+_WITH_V3_MAJOR = (SDK_CRATE.encode(), b"rapidbyte:connector")
 _DEP_TABLES = ("dependencies", "dev-dependencies", "build-dependencies")
 _REQ_PART = re.compile(r"^\s*(\^|~|=|>=|>|<=|<)?\s*v?(\d+)(?:\.(\d+|\*))?(?:\.(\d+|\*))?(?:[-+][0-9A-Za-z.+-]*)?\s*$")
 _TARGET = re.compile(r"^(rapidbyte:connector(?:/[a-z][a-z0-9-]*)?)@3\.\d+\.\d+$")
@@ -212,7 +221,9 @@ class ManifestAdapter(Adapter):
         return path.name in NAMES
 
     def prefilter(self, data: bytes) -> bool:
-        return any(token in data for token in _TOKENS)
+        if _PREFILTER.search(data) is not None:
+            return True
+        return any(token in data for token in _WITH_V3_MAJOR) and _V3_MAJOR.search(data) is not None
 
     def parse(self, data: bytes, ctx: FileContext) -> ManifestDoc:
         kind = _kind(ctx.path)

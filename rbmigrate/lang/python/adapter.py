@@ -31,7 +31,21 @@ class PythonAdapter(Adapter):
         return re.compile(b"wit_world|" + alternatives)
 
     def prefilter(self, data: bytes) -> bool:
+        """Files the adapter looks at in a unit it works on: bindings users and v3 spellings."""
         return self._prefilter.search(data) is not None
+
+    def select(self, root: Path, files: list[bytes]) -> list[bool]:
+        """A unit is looked at only when a file may hold v3 (:mod:`.prefilter`: a v4 guest does not) or
+        v3 bindings are checked in; then every file its prefilter lets through is (the RB505 note goes on
+        the first file importing ``wit_world``, whichever holds the v3)."""
+        from ...ruletable import default_table
+        from .prefilter import may_hold_v3
+
+        table = default_table()
+        keep = [self.prefilter(data) for data in files]  # may_hold_v3 implies the prefilter
+        if not has_v3_bindings(root) and not any(may_hold_v3(d, table) for d, k in zip(files, keep) if k):
+            return [False] * len(files)
+        return keep
 
     def parse(self, data: bytes, ctx: FileContext):
         import libcst as cst
@@ -80,9 +94,9 @@ class PythonAdapter(Adapter):
 
     def prepare_unit(self, files: list[tuple[FileContext, bytes]], unit: UnitContext) -> None:
         """Plan the regeneration of checked-in v3 bindings (RB505)."""
-        folder = unit.root / BINDINGS_DIR
-        if not folder.is_dir() or not any((folder / f).is_file() for f in V3_BINDING_FILES):
+        if not has_v3_bindings(unit.root):
             return
+        folder = unit.root / BINDINGS_DIR
         if any(a.kind == "regenerate-bindings" and a.params.get("root") == str(unit.root) for a in unit.actions):
             return
         role = (unit.manifest or {}).get("role") or _role_from_bindings(folder)
@@ -98,6 +112,12 @@ class PythonAdapter(Adapter):
             description=f"regenerate {shown}/ from wit/v4 (world {world})",
             params={"root": str(unit.root), "world": world},
         ))
+
+
+def has_v3_bindings(root: Path) -> bool:
+    """Does the unit hold checked-in v3 ``wit_world/`` bindings?"""
+    folder = root / BINDINGS_DIR
+    return any((folder / f).is_file() for f in V3_BINDING_FILES)
 
 
 def _first_line(message: str) -> str:

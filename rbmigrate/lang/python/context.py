@@ -13,18 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import (
-    ByteSpanPositionProvider,
-    MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
-    QualifiedNameProvider,
-    QualifiedNameSource,
-    ScopeProvider,
-)
+from libcst.metadata import MetadataWrapper, QualifiedNameSource, ScopeProvider
 
 from ...model import Finding, Severity
-from ..base import FileContext
+from ..base import FileContext, ParseError
+from .metadata import NodeIndex
 from .names import ProtocolNames
 
 Builder = Callable[[cst.CSTNode], cst.CSTNode]
@@ -49,7 +42,7 @@ class MigrationContext:
     data: bytes  # the original bytes
     text: str  # decoded, without BOM
     bom: int  # bytes before `text` starts (3 with a UTF-8 BOM)
-    wrapper: MetadataWrapper
+    module: cst.Module
     names: ProtocolNames
     findings: list[Finding] = field(default_factory=list)
     replacements: dict[cst.CSTNode, Replacement] = field(default_factory=dict)
@@ -62,15 +55,36 @@ class MigrationContext:
     updated: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # filled while transforming
 
     def __post_init__(self) -> None:
-        w = self.wrapper
-        self.module: cst.Module = w.module
-        self._parents = w.resolve(ParentNodeProvider)
-        self._scopes = w.resolve(ScopeProvider)
-        self._positions = w.resolve(PositionProvider)
-        self._spans = w.resolve(ByteSpanPositionProvider)
-        self._qnames = w.resolve(QualifiedNameProvider)
+        self.index = NodeIndex(self.module)
+        self._check_round_trip()
+        self._parents = self.index.parents
+        self._spans = self.index.spans
+        self._scope_map: dict | None = None  # resolved on first use: files without bindings never need it
+        self._all_scopes: set | None = None
+        self._qnames: dict[cst.CSTNode, set] = {}
+
+    def _check_round_trip(self) -> None:
+        """Byte spans are only right when libcst prints the file back exactly; it does not always
+        (e.g. it drops the space in `except (A, B) :`). Such a file is left untouched, with a located error."""
+        generated = self.index.code()
+        if generated == self.text:
+            return
+        at = next((i for i, (a, b) in enumerate(zip(generated, self.text)) if a != b), min(len(generated), len(self.text)))
+        line = self.text.count("\n", 0, at) + 1
+        col = at - (self.text.rfind("\n", 0, at) + 1) + 1
+        raise ParseError(
+            self.fctx.display, line, col,
+            "libcst cannot reproduce this file byte for byte here (a libcst limitation); "
+            "left untouched: reformat this line and run again",
+        )
 
     # --- metadata ---------------------------------------------------------------
+
+    @property
+    def scope_map(self) -> dict:
+        if self._scope_map is None:
+            self._scope_map = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(ScopeProvider)
+        return self._scope_map
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self._parents.get(node)
@@ -82,17 +96,21 @@ class MigrationContext:
             node = self._parents.get(node)
 
     def scope(self, node: cst.CSTNode):
-        return self._scopes.get(node)
+        return self.scope_map.get(node)
 
     def scopes(self) -> set:
         """Every scope of the module."""
-        return {s for s in self._scopes.values() if s is not None}
+        if self._all_scopes is None:
+            self._all_scopes = {s for s in self.scope_map.values() if s is not None}
+        return self._all_scopes
 
     def qnames(self, node: cst.CSTNode) -> set:
+        """What ``QualifiedNameProvider`` gives (computed for the nodes asked about only)."""
         value = self._qnames.get(node)
         if value is None:
-            return set()
-        return value() if callable(value) else value
+            scope = self.scope_map.get(node)
+            value = self._qnames[node] = scope.get_qualified_names_for(node) if scope else set()
+        return value
 
     def imported_qname(self, node: cst.CSTNode) -> str | None:
         """The one qualified name of an imported item, or None (local, ambiguous, unknown)."""
@@ -108,8 +126,8 @@ class MigrationContext:
 
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based line and column of a node."""
-        p = self._positions[node].start
-        return p.line, p.column + 1
+        line, column = self.index.position(node)
+        return line, column + 1
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -124,7 +142,7 @@ class MigrationContext:
 
     def line_indent(self, node: cst.CSTNode) -> str:
         """The whitespace that starts the line a node starts on."""
-        line = self._positions[node].start.line
+        line = self.index.position(node)[0]
         text = self.text.splitlines(keepends=True)[line - 1] if self.text else ""
         return text[: len(text) - len(text.lstrip(" \t"))]
 

@@ -10,6 +10,7 @@ stay from-imports (aliases kept), a star import becomes explicit from-imports.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -65,13 +66,14 @@ class ImportPlanner:
         self.names: dict[tuple[str, str], NameNeed] = {}
         self.kept: set[Binding] = set()
         self.extra: dict[str, tuple[str, str]] = {}  # local -> (module, name) for json / Err
-        self.taken = self._taken_names()
         types = [b for b in self.v3 if b.module == "types"] or self.v3
         self.style = "module" if not types or any(b.kind.startswith("module") for b in types) else "from"
 
     # --- names in use -------------------------------------------------------------
 
-    def _taken_names(self) -> set[str]:
+    @functools.cached_property
+    def taken(self) -> set[str]:
+        """Names the module binds (other than the v3 bindings being replaced): scopes are resolved on first use."""
         replaced = {b.local for b in self.v3}
         taken: set[str] = set()
         for scope in self.ctx.scopes():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.metadata import ImportAssignment, MetadataWrapper, ScopeProvider
 
@@ -26,15 +28,15 @@ PRUNE_RULE = "RB504"
 
 def migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileContext) -> tuple[list[Edit], list[Finding]]:
     names = names_for(fctx.rules)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    ctx = MigrationContext(fctx=fctx, data=data, text=text, bom=bom, wrapper=wrapper, names=names)
+    ctx = MigrationContext(fctx=fctx, data=data, text=text, bom=bom, module=module, names=names)
     bindings = collect_bindings(ctx)
     star_members = {}
     for b in bindings:
         if b.kind == "star" and b.package == IMPORTS:
             for member in names.module_members(b.module):
                 star_members[member] = b
-    refs, bare_modules = collect_refs(ctx, bindings, star_members)
+    # scopes are resolved only when a reference to the bindings can lead to a change or a finding
+    refs, bare_modules = collect_refs(ctx, bindings, star_members) if _refs_matter(ctx, bindings) else ([], [])
     planner = ImportPlanner(ctx, bindings)
     for node in bare_modules:
         q = ctx.imported_qname(node) or ""
@@ -58,30 +60,55 @@ def migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileCont
     return edits, ctx.findings
 
 
-def _referenced_imports(module: cst.Module) -> dict[str, int]:
-    """Module-level import bindings (other than wit_world) and how often each is referenced."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    scopes = wrapper.resolve(ScopeProvider)
-    out: dict[str, int] = {}
-    for scope in {s for s in scopes.values() if s is not None}:
+def _refs_matter(ctx: MigrationContext, bindings: list) -> bool:
+    """Can a reference to the bindings lead anywhere? Not when the file only imports v4 modules and
+    items, names no v3 export class and uses the typed stream record as a record: then every concern
+    acting on references (exports, host calls, records, bare v3 modules, RB905) has nothing to do."""
+    if not bindings:
+        return False
+    v3 = ctx.names.v3_modules - ctx.names.v4_modules
+    if any(b.kind in ("other", "star") or b.module in v3 for b in bindings):
+        return True
+    exports = ctx.names.exports
+    if any(node.value in exports for node in ctx.index.nodes(cst.Name)):
+        return True
+    from .prefilter import may_use_stream_as_dict
+
+    return may_use_stream_as_dict(ctx.data)
+
+
+def _import_references(scopes) -> dict[str, list[cst.CSTNode]]:
+    """Module-level import bindings (other than wit_world) and the nodes referring to each."""
+    out: dict[str, list[cst.CSTNode]] = {}
+    for scope in scopes:
         if type(scope).__name__ != "GlobalScope":
             continue
         for a in scope.assignments:
             if isinstance(a, ImportAssignment) and not _from_bindings(a.node):
-                out[a.name] = out.get(a.name, 0) + len(a.references)
+                out.setdefault(a.name, []).extend(access.node for access in a.references)
     return out
 
 
 def prune_unused_imports(ctx: MigrationContext, edits: list[Edit]) -> list[Edit]:
-    """Imports the migration left unused (e.g. ``json`` once no payload is dumped) are removed."""
+    """Imports the migration left unused (e.g. ``json`` once no payload is dumped) are removed.
+
+    Only an import whose every reference an edit touches can end up unused, so the output is
+    re-parsed (and its scopes resolved) only when there is such an import.
+    """
+    if not _may_drop_references(ctx, edits):
+        return []
+    before = _import_references(ctx.scopes())
+    at_risk = {name for name, nodes in before.items() if nodes and all(_touched(ctx, n, edits) for n in nodes)}
+    if not at_risk:
+        return []
     try:
         after = apply_edits(ctx.data, edits)
         new_module = cst.parse_module(after[ctx.bom:].decode("utf-8"))
     except Exception:
         return []  # validation reports the problem
-    before = _referenced_imports(ctx.module)
-    now = _referenced_imports(new_module)
-    unused = {name for name, count in before.items() if count and now.get(name, 1) == 0}
+    new_scopes = MetadataWrapper(new_module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    now = _import_references({s for s in new_scopes.values() if s is not None})
+    unused = {name for name in at_risk if len(now.get(name, [None])) == 0}
     if not unused:
         return []
     touched = [(e.start, e.end) for e in edits]
@@ -128,3 +155,43 @@ def _from_bindings(node: cst.CSTNode) -> bool:
     if isinstance(node, cst.Import):
         return any((dotted(a.name) or "").split(".")[0] == "wit_world" for a in node.names)
     return False
+
+
+def _may_drop_references(ctx: MigrationContext, edits: list[Edit]) -> bool:
+    """Does an edit touch a name an import binds (a Name, the head of an attribute chain, a string annotation)?"""
+    heads = set()
+    for node in ctx.index.nodes(cst.Import, cst.ImportFrom):
+        if _from_bindings(node) or isinstance(node.names, cst.ImportStar):
+            continue
+        heads.update(_local(alias).split(".")[0] for alias in node.names)
+    heads.discard("")
+    if not heads:
+        return False
+    word = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in sorted(heads)) + r")\b")
+
+    for node in ctx.index.nodes(cst.Name, cst.Attribute, cst.SimpleString):
+        if isinstance(node, cst.Name):
+            relevant = node.value in heads
+        elif isinstance(node, cst.Attribute):
+            head = node.value
+            while isinstance(head, cst.Attribute):
+                head = head.value
+            relevant = isinstance(head, cst.Name) and head.value in heads
+        else:  # a string annotation (or a part of one) refers to names too; a docstring never does
+            relevant = word.search(node.value) is not None and not _is_statement_string(ctx, node)
+        if relevant and _touched(ctx, node, edits):
+            return True
+    return False
+
+
+def _touched(ctx: MigrationContext, node: cst.CSTNode, edits: list[Edit]) -> bool:
+    """Does an edit replace any of the node's bytes (or insert text inside it)?"""
+    start, end = ctx.span(node)
+    return any(e.start < end and start < e.end if e.end > e.start else start < e.start < end for e in edits)
+
+
+def _is_statement_string(ctx: MigrationContext, node: cst.CSTNode) -> bool:
+    parent = ctx.parent(node)
+    while isinstance(parent, cst.ConcatenatedString):
+        parent = ctx.parent(parent)
+    return isinstance(parent, cst.Expr)

@@ -69,9 +69,8 @@ def _statement_of(ctx: MigrationContext, node: cst.CSTNode) -> cst.CSTNode:
 
 def collect_bindings(ctx: MigrationContext) -> list[Binding]:
     out: list[Binding] = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Import(self, node: cst.Import) -> None:
+    for node in ctx.index.nodes(cst.Import, cst.ImportFrom):
+        if isinstance(node, cst.Import):
             for alias in node.names:
                 name = dotted(alias.name) or ""
                 if not (name == BINDINGS or name.startswith(BINDINGS + ".")):
@@ -81,31 +80,28 @@ def collect_bindings(ctx: MigrationContext) -> list[Binding]:
                 kind = "module-import" if package == IMPORTS else "other"
                 out.append(Binding(_statement_of(ctx, node), node, alias, kind, package, module, module, local,
                                    has_alias=alias.asname is not None))
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            if node.relative or node.module is None:
-                return
-            mod = dotted(node.module) or ""
-            if not (mod == BINDINGS or mod.startswith(BINDINGS + ".")):
-                return
-            stmt = _statement_of(ctx, node)
-            if isinstance(node.names, cst.ImportStar):
+            continue
+        if node.relative or node.module is None:
+            continue
+        mod = dotted(node.module) or ""
+        if not (mod == BINDINGS or mod.startswith(BINDINGS + ".")):
+            continue
+        stmt = _statement_of(ctx, node)
+        if isinstance(node.names, cst.ImportStar):
+            package, _, module = mod.rpartition(".")
+            out.append(Binding(stmt, node, None, "star", package, module, "*", "*"))
+            continue
+        for alias in node.names:
+            name = dotted(alias.name) or ""
+            local = alias.asname.name.value if alias.asname else name
+            if mod in (IMPORTS, BINDINGS):
+                kind = "module-from"
+                package, module = mod, name
+            else:
+                kind = "name-from"
                 package, _, module = mod.rpartition(".")
-                out.append(Binding(stmt, node, None, "star", package, module, "*", "*"))
-                return
-            for alias in node.names:
-                name = dotted(alias.name) or ""
-                local = alias.asname.name.value if alias.asname else name
-                if mod in (IMPORTS, BINDINGS):
-                    kind = "module-from"
-                    package, module = mod, name
-                else:
-                    kind = "name-from"
-                    package, _, module = mod.rpartition(".")
-                out.append(Binding(stmt, node, alias, kind, package, module, name, local,
-                                   has_alias=alias.asname is not None))
-
-    ctx.module.visit(Visitor())
+            out.append(Binding(stmt, node, alias, kind, package, module, name, local,
+                               has_alias=alias.asname is not None))
     return out
 
 
@@ -126,7 +122,6 @@ def collect_refs(ctx: MigrationContext, bindings: list[Binding], star_members: d
     """Every reference to a bindings item, and module references used bare (findings)."""
     refs: list[Ref] = []
     bare_modules: list[cst.CSTNode] = []
-    seen: set[int] = set()
 
     def module_use(node: cst.CSTNode, qname: str) -> None:
         package, _, module = qname.rpartition(".")
@@ -139,45 +134,48 @@ def collect_refs(ctx: MigrationContext, bindings: list[Binding], star_members: d
         else:
             bare_modules.append(node)
 
-    class Visitor(cst.CSTVisitor):
-        def visit_Import(self, node) -> bool:
+    def visit_attribute(node: cst.Attribute) -> bool:
+        """False when the attribute chain itself names a module (its parts are not looked at)."""
+        q = ctx.imported_qname(node)
+        if q and dotted(node) == q and (q.startswith(IMPORTS + ".") and q.count(".") == 2 or q == EXPORTS):
+            # `import wit_world.imports.host`: the chain itself names the module
+            module_use(node, q)
             return False
+        return True
 
-        def visit_ImportFrom(self, node) -> bool:
-            return False
+    def visit_name(node: cst.Name) -> None:
+        parent = ctx.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return
+        names = ctx.qnames(node)
+        if not names:
+            binding = star_members.get(node.value)
+            scope = ctx.scope(node)
+            if binding is not None and scope is not None and not scope[node.value] and _is_load(ctx, node):
+                refs.append(Ref(node, binding.package, binding.module, node.value, binding, "bare"))
+            return
+        q = ctx.imported_qname(node)
+        if q is None or not q.startswith(BINDINGS + "."):
+            return
+        if q == EXPORTS or (q.startswith(IMPORTS + ".") and q.count(".") == 2):
+            module_use(node, q)
+        elif q.startswith(IMPORTS + ".") and q.count(".") == 3:
+            package, module, item = IMPORTS, q.split(".")[2], q.split(".")[3]
+            refs.append(Ref(node, package, module, item, _binding_for(ctx, node, bindings), "bare"))
+        elif q.startswith(EXPORTS + ".") and q.count(".") == 2:
+            refs.append(Ref(node, EXPORTS, "", q.split(".")[2], _binding_for(ctx, node, bindings), "bare"))
 
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            q = ctx.imported_qname(node)
-            if q and dotted(node) == q and (q.startswith(IMPORTS + ".") and q.count(".") == 2 or q == EXPORTS):
-                # `import wit_world.imports.host`: the chain itself names the module
-                seen.add(id(node))
-                module_use(node, q)
-                return False
-            return True
-
-        def visit_Name(self, node: cst.Name) -> None:
-            parent = ctx.parent(node)
-            if isinstance(parent, cst.Attribute) and parent.attr is node:
-                return
-            names = ctx.qnames(node)
-            if not names:
-                binding = star_members.get(node.value)
-                scope = ctx.scope(node)
-                if binding is not None and scope is not None and not scope[node.value] and _is_load(ctx, node):
-                    refs.append(Ref(node, binding.package, binding.module, node.value, binding, "bare"))
-                return
-            q = ctx.imported_qname(node)
-            if q is None or not q.startswith(BINDINGS + "."):
-                return
-            if q == EXPORTS or (q.startswith(IMPORTS + ".") and q.count(".") == 2):
-                module_use(node, q)
-            elif q.startswith(IMPORTS + ".") and q.count(".") == 3:
-                package, module, item = IMPORTS, q.split(".")[2], q.split(".")[3]
-                refs.append(Ref(node, package, module, item, _binding_for(ctx, node, bindings), "bare"))
-            elif q.startswith(EXPORTS + ".") and q.count(".") == 2:
-                refs.append(Ref(node, EXPORTS, "", q.split(".")[2], _binding_for(ctx, node, bindings), "bare"))
-
-    ctx.module.visit(Visitor())
+    # in visiting order; the parts of import statements and of module chains are skipped (every
+    # node inside a skipped one starts before the skipped one ends, every later node after it)
+    skip_until = -1
+    for node in ctx.index.nodes(cst.Import, cst.ImportFrom, cst.Attribute, cst.Name):
+        start, end = ctx.span(node)
+        if start < skip_until:
+            continue
+        if isinstance(node, (cst.Import, cst.ImportFrom)) or (isinstance(node, cst.Attribute) and not visit_attribute(node)):
+            skip_until = end
+        elif isinstance(node, cst.Name):
+            visit_name(node)
     for ref in refs:
         if ref.binding is not None:
             ref.binding.refs.append(ref)

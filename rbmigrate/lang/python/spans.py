@@ -1,7 +1,8 @@
 """Turn what the transforms recorded into byte-span edits of the original file.
 
 Replacements are applied by one transformer pass over the original tree (each
-builder sees its node's already-transformed children); every replaced node
+builder sees its node's already-transformed children; subtrees holding no
+replaced node are not rebuilt, they stay as they are); every replaced node
 that is not inside another replaced node becomes one edit covering exactly its
 original bytes, carrying the rule id that caused it. Untouched bytes are never
 re-rendered, so comments, CRLF line endings and a BOM survive as they are.
@@ -19,6 +20,14 @@ class _Apply(cst.CSTTransformer):
     def __init__(self, ctx: MigrationContext):
         self.ctx = ctx
         self.done: dict[cst.CSTNode, cst.CSTNode] = {}
+        self.wanted: set[cst.CSTNode] = set()  # replaced nodes and their ancestors
+        for node in ctx.replacements:
+            while node is not None and node not in self.wanted:
+                self.wanted.add(node)
+                node = ctx.parent(node)
+
+    def on_visit(self, node) -> bool:
+        return node in self.wanted
 
     def on_leave(self, original, updated):
         rep = self.ctx.replacements.get(original)
@@ -68,41 +77,44 @@ def realign(ctx: MigrationContext, edits: list[Edit]) -> list[Edit]:
     data = ctx.data
     out: list[Edit] = []
     seen_lines: set[int] = set()
+    for node in ctx.index.nodes(cst.Call):
+        if not node.args:
+            continue
+        start, end = ctx.span(node)
+        paren = ctx.span(node.func)[1]
+        first_arg = ctx.span(node.args[0])[0]
+        line_start = data.rfind(b"\n", 0, paren) + 1
+        if b"\n" in data[paren:first_arg] or b"\n" not in data[first_arg:end]:
+            continue  # hanging indent, or a one-line call
+        shift = 0
+        for e in changed:
+            if line_start <= e.start and e.end <= paren and b"\n" not in data[e.start:e.end] and "\n" not in e.replacement:
+                shift += len(e.replacement) - len(data[e.start:e.end].decode("utf-8", "replace"))
+            elif e.start < paren <= e.end or (e.start < line_start < e.end):
+                break  # the paren itself moves with a bigger edit
+        else:
+            if shift:
+                out += _realigned(data, changed, seen_lines, line_start, paren, first_arg, end, shift)
+    return out
 
-    class Visitor(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            if not node.args:
-                return
-            start, end = ctx.span(node)
-            paren = ctx.span(node.func)[1]
-            first_arg = ctx.span(node.args[0])[0]
-            line_start = data.rfind(b"\n", 0, paren) + 1
-            if b"\n" in data[paren:first_arg] or b"\n" not in data[first_arg:end]:
-                return  # hanging indent, or a one-line call
-            shift = 0
-            for e in changed:
-                if line_start <= e.start and e.end <= paren and b"\n" not in data[e.start:e.end] and "\n" not in e.replacement:
-                    shift += len(e.replacement) - len(data[e.start:e.end].decode("utf-8", "replace"))
-                elif e.start < paren <= e.end or (e.start < line_start < e.end):
-                    return  # the paren itself moves with a bigger edit
-            if not shift:
-                return
-            column = len(data[line_start:first_arg].decode("utf-8", "replace"))
-            pos = data.find(b"\n", first_arg, end)
-            while 0 <= pos < end:
-                ls = pos + 1
-                indent_end = ls
-                while indent_end < len(data) and data[indent_end:indent_end + 1] == b" ":
-                    indent_end += 1
-                inside = any(e.start < ls < e.end or e.start <= ls < indent_end <= e.end for e in changed if e.end > e.start)
-                if indent_end - ls == column and ls not in seen_lines and not inside:
-                    seen_lines.add(ls)
-                    new = column + shift
-                    if new > 0:
-                        out.append(Edit(ls, indent_end, " " * new, _rule_on_line(changed, line_start, paren)))
-                pos = data.find(b"\n", ls, end)
 
-    ctx.module.visit(Visitor())
+def _realigned(data: bytes, changed: list[Edit], seen_lines: set[int], line_start: int, paren: int, first_arg: int,
+               end: int, shift: int) -> list[Edit]:
+    out: list[Edit] = []
+    column = len(data[line_start:first_arg].decode("utf-8", "replace"))
+    pos = data.find(b"\n", first_arg, end)
+    while 0 <= pos < end:
+        ls = pos + 1
+        indent_end = ls
+        while indent_end < len(data) and data[indent_end:indent_end + 1] == b" ":
+            indent_end += 1
+        inside = any(e.start < ls < e.end or e.start <= ls < indent_end <= e.end for e in changed if e.end > e.start)
+        if indent_end - ls == column and ls not in seen_lines and not inside:
+            seen_lines.add(ls)
+            new = column + shift
+            if new > 0:
+                out.append(Edit(ls, indent_end, " " * new, _rule_on_line(changed, line_start, paren)))
+        pos = data.find(b"\n", ls, end)
     return out
 
 

@@ -29,22 +29,16 @@ class StringTransform:
     def run(self) -> None:
         if self.pattern is None:
             return
-        docstrings = _docstrings(self.ctx.module)
-        transform = self
-
-        class Visitor(cst.CSTVisitor):
-            def visit_SimpleString(self, node: cst.SimpleString) -> None:
-                transform.string(node, node.value, node in docstrings)
-
-            def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
-                transform.string(node, node.value, False)
-
-            def visit_Comment(self, node: cst.Comment) -> None:
-                new, _ = transform.spans(node.value)
+        docstrings = _docstrings(self.ctx)
+        for node in self.ctx.index.nodes(cst.SimpleString, cst.FormattedStringText, cst.Comment):
+            if isinstance(node, cst.SimpleString):
+                self.string(node, node.value, node in docstrings)
+            elif isinstance(node, cst.FormattedStringText):
+                self.string(node, node.value, False)
+            else:
+                new, _ = self.spans(node.value)
                 if new != node.value:
-                    transform.ctx.replace_with(node, transform.rule_of(node.value), cst.Comment(new))
-
-        self.ctx.module.visit(Visitor())
+                    self.ctx.replace_with(node, self.rule_of(node.value), cst.Comment(new))
 
     def rule_of(self, text: str) -> str:
         m = self.pattern.search(text)
@@ -92,26 +86,17 @@ class StringTransform:
                              "Prose is left as it is; update it if it should name the v4 item.")
 
 
-def _docstrings(module: cst.Module) -> set[cst.CSTNode]:
+def _docstrings(ctx: MigrationContext) -> set[cst.CSTNode]:
     found: set[cst.CSTNode] = set()
-
-    def first(body) -> None:
+    for node in ctx.index.nodes(cst.Module, cst.ClassDef, cst.FunctionDef):
+        if isinstance(node, cst.Module):
+            body = node.body
+        elif isinstance(node.body, cst.IndentedBlock):
+            body = node.body.body
+        else:
+            continue
         if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr):
             value = body[0].body[0].value
             if isinstance(value, cst.SimpleString):
                 found.add(value)
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Module(self, node) -> None:
-            first(node.body)
-
-        def visit_ClassDef(self, node) -> None:
-            if isinstance(node.body, cst.IndentedBlock):
-                first(node.body.body)
-
-        def visit_FunctionDef(self, node) -> None:
-            if isinstance(node.body, cst.IndentedBlock):
-                first(node.body.body)
-
-    module.visit(Visitor())
     return found

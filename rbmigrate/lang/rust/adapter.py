@@ -43,10 +43,23 @@ class RustAdapter(Adapter):
         return path.suffix == ".rs"
 
     def prefilter(self, data: bytes) -> bool:
+        """Files worth parsing in a crate the adapter works on (every file using the SDK: crate facts)."""
         from ...ruletable import default_table
 
         pattern = vocab(default_table()).prefilter
         return pattern is not None and pattern.search(data) is not None
+
+    def select(self, root: Path, files: list[bytes]) -> list[bool]:
+        """A crate is looked at only when a file may hold something to change or report
+        (:class:`.vocab.V3Text`: a v4 connector crate does not); then as a whole, through the prefilter."""
+        from ...ruletable import default_table
+
+        v = vocab(default_table())
+        keep = [self.prefilter(data) for data in files]
+        # only a file the prefilter lets through is ever parsed, so only such a file can lead to anything
+        if not any(v.v3_text(data) for data, k in zip(files, keep) if k):
+            return [False] * len(files)
+        return keep
 
     def parse(self, data: bytes, ctx: FileContext) -> ParsedRust:
         try:

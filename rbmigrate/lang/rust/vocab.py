@@ -73,7 +73,8 @@ class Vocab:
     log_levels: tuple[str, ...] = ()
     state_scopes: tuple[str, ...] = ()
     v3_idents: frozenset[str] = frozenset()  # identifiers that are v3 names (for strings and comments)
-    prefilter: re.Pattern | None = None
+    prefilter: re.Pattern | None = None  # files worth parsing in a crate the adapter works on
+    v3_text: "V3Text | None" = None  # can a file hold anything the adapter changes or reports? (see below)
 
 
 _CACHE: dict[int, tuple[RuleTable, Vocab]] = {}
@@ -158,7 +159,97 @@ def _build(table: RuleTable) -> Vocab:
     tokens |= {"rapidbyte", r"\.checkpoint\(", r"\.metric\(", "ctx_json", "details_json", "host_imports", "HostImports",
                "call_run", "records_processed", "cursor_value", "protocol_version", r"fn init\b"}
     v.prefilter = re.compile("|".join(sorted(tokens)).encode())
+    v.v3_text = V3Text(v)
     return v
+
+
+# Rust token separators: whitespace and comments (``a :: /* x */ b`` is one path).
+_SEP = r"(?:\s|//[^\n]*\n|/\*(?:[^*]|\*(?!/))*\*/)*"  # a comment is skipped whole
+_QUOTED_23 = r'\\?"[23]\\?"'  # "2" / "3", also inside a string template (\"3\")
+
+
+class V3Text:
+    """Can a Rust file hold anything the adapter changes or reports (v3 code, or v4 code still reported)?
+
+    ``prefilter`` also lets through every file using the SDK, because crate-wide facts (which
+    types hold a ``Context``, which implement the runtime ``Host``, whether this is the SDK) come
+    from all of them; this check decides whether a crate needs looking at at all. Each rule of
+    the adapter needs one of these in some file of the crate:
+
+    - a v3-only spelling: renamed methods, host functions, types, guest calls, accessors, v3
+      interface modules, kebab WIT names, ``fn init`` / ``run_*``, ``ctx_json``, ``details_json``,
+      ``default_max_batch_bytes``, a ``…@3.0.0`` package string, an exact ``"checkpoint"`` /
+      ``"metric"`` / ``"discover"`` string, ``.checkpoint`` / ``::metric`` (the plain-word v3 methods);
+    - a renamed enum variant: its owner (``StateScope``) and the variant (``Stream``) as words;
+    - a role trait impl still shaped by v3: ``fn read|write|transform|discover`` and a role trait
+      name (the reshape, RB409, RB906, RB910);
+    - the platform's v4-named code that is still reported (RB901, RB907, RB911, RB001): binding
+      module paths (``connector::``, ``rapidbyte::{``), a checked-in binding tree (``mod rapidbyte``),
+      ``host_imports`` / ``HostImports``, ``host_ffi``, ``call_run``, the SDK records
+      (``struct OpenInfo`` / ``struct ValidationReport``);
+    - a v3 protocol version next to ``protocol_version`` / ``PROTOCOL_VERSION`` (RB601, RB405);
+    - a hand-built v3 JSON payload: a quoted payload key, the envelope keys, or ``"type"`` with a
+      metric type (RB901).
+    """
+
+    def __init__(self, v: Vocab):
+        words = set(v.method_renames) | set(v.host_imports_renames) | set(v.type_renames) | set(v.guest_calls)
+        words |= set(v.accessors) | {name for name in v.interfaces if "_" in name}
+        plain = {w for w in words if "_" not in w and not any(c.isupper() for c in w[1:])}  # checkpoint, metric
+        words = (words - plain) | {"run_read", "run_write", "run_transform", "ctx_json", "details_json",
+                                   "default_max_batch_bytes", "host_imports", "HostImports", "host_ffi", "call_run"}
+        words |= {w for w in (*v.wit_functions, *v.wit_interfaces) if "-" in w}
+        words |= {f'"{w}"' for w in v.wit_functions if "-" not in w}  # "checkpoint" as a WIT name
+        words |= {'"records_processed"', '"bytes_processed"', '"cursor_value"'}
+        # literals first, so that `re` scans for their first bytes; a longer identifier holding one
+        # (`emit_batch_nanos`) is not it, but an `_impl` twin is (RB411); the rest runs when its word is there
+        alternation = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+        self.words = re.compile(("(?:" + alternation + r")(?:_impl)?(?![\w-])").encode())
+        gated = [
+            (plain, r"(?:\.|::)" + _SEP + r"(?:" + "|".join(sorted(plain)) + r")\b"),
+            (["@3.0.0"], r"rapidbyte:connector(?:/%?[a-z][a-z0-9-]*)?@3\.0\.0"),
+            (["init"], r"\bfn\s+init\b"),
+            (["connector"], r"connector" + _SEP + "::"),
+            (["rapidbyte"], r"rapidbyte" + _SEP + "::" + _SEP + r"(?:\{|connector\b)|\bmod\s+rapidbyte\b"),
+            (["OpenInfo", "ValidationReport"], r"\bstruct\s+(?:OpenInfo|ValidationReport)\b"),
+        ]
+        self.gated = [([g.encode() for g in gate], re.compile(pattern.encode(), re.S)) for gate, pattern in gated]
+        owners = sorted({owner for owner, _ in v.variant_renames})
+        variants = sorted({old for _, old in v.variant_renames})
+        pairs = [  # both halves somewhere in the file; each half only when one of its words is there
+            (owners, _word(owners), variants, _word(variants)),
+            (ROLE_TRAITS, _word(ROLE_TRAITS), ["fn"], rb"\bfn\s+(?:discover|read|write|transform)\b"),
+            (["protocol_version", "PROTOCOL_VERSION"], rb"protocol_version|PROTOCOL_VERSION",
+             ["2", "3"], _QUOTED_23.encode()),
+            (['"type"'], rb'"type"', ["counter", "gauge", "histogram"], rb'"(?:counter|gauge|histogram)"'),
+        ]
+        self.pairs = [(_Gate(ga, a), _Gate(gb, b)) for ga, a, gb, b in pairs]
+        self.envelope = (b'"protocol_version"', b'"connector_id"', b'"payload"')
+
+    def __call__(self, data: bytes) -> bool:
+        if self.words.search(data) is not None:
+            return True
+        for gate, pattern in self.gated:
+            if any(g in data for g in gate) and pattern.search(data) is not None:
+                return True
+        if any(a(data) and b(data) for a, b in self.pairs):
+            return True
+        return all(key in data for key in self.envelope)
+
+
+class _Gate:
+    """A regex searched only when one of its literal words is in the text (``in`` is much faster)."""
+
+    def __init__(self, words, pattern: bytes):
+        self.words = [w.encode() for w in words]
+        self.pattern = re.compile(pattern)
+
+    def __call__(self, data: bytes) -> bool:
+        return any(w in data for w in self.words) and self.pattern.search(data) is not None
+
+
+def _word(names) -> bytes:
+    return rb"\b(?:" + "|".join(names).encode() + rb")\b"
 
 
 def is_host_trait(v: Vocab, path: tuple[str, ...]) -> bool:

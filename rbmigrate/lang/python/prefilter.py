@@ -1,0 +1,132 @@
+"""Which Python files can hold v3 (no libcst here: this runs on every ``.py`` file of a run).
+
+The adapter can only change or report a file that holds one of these:
+
+- a distinctive v3 spelling (:func:`.words.table_words`: host functions, types, export classes,
+  kebab WIT names) in code, a string, a docstring or a comment;
+- an import or attribute chain binding a v3 module of ``wit_world.imports`` (``host``, ``types``,
+  ``source_connector``, …), through which v3 items are referred to under any name;
+- a moved ``_read_stream(self, request)``-style method that still uses ``request.stream`` like
+  the v3 dict or names ``ctx_json`` (RB905, reported on every run).
+
+Files that mention ``wit_world`` and no v3 spelling are read with :mod:`ast` (C-fast) to tell the
+last two apart from v4 code; a file :mod:`ast` cannot read is passed on to the real parser.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+
+from ...ruletable import RuleTable
+from . import tables
+from .names import BINDINGS, IMPORTS, names_for
+from .words import table_words
+
+_DICT_METHODS = ("get", "items", "keys", "values")
+
+
+@functools.lru_cache(maxsize=4)
+def _spellings(table: RuleTable) -> re.Pattern:
+    words, _ = table_words(table)
+    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True))
+    return re.compile(alternatives)
+
+
+@functools.lru_cache(maxsize=4)
+def _v3_modules(table: RuleTable) -> frozenset[str]:
+    names = names_for(table)
+    return frozenset(names.v3_modules - names.v4_modules)
+
+
+def may_hold_v3(data: bytes, table: RuleTable) -> bool:
+    if _spellings(table).search(data) is not None:
+        return True
+    if BINDINGS.encode() not in data:
+        return False
+    if b"ctx_json" in data:
+        return True
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # the adapter reports what is wrong with it
+    return _binds_v3_module(tree, _v3_modules(table)) or _dict_style_stream(tree)
+
+
+def may_use_stream_as_dict(data: bytes) -> bool:
+    """Can a file hold an RB905 use of the typed stream record (a superset: see :func:`_dict_style_stream`)?"""
+    if b"ctx_json" in data:
+        return True
+    try:
+        return _dict_style_stream(ast.parse(data))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return f"{head}.{node.attr}" if head else None
+    return None
+
+
+def _binds_v3_module(tree: ast.AST, v3: frozenset[str]) -> bool:
+    def v3_path(path: str) -> bool:
+        parts = path.split(".")
+        return len(parts) >= 3 and ".".join(parts[:2]) == IMPORTS and parts[2] in v3
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            if any(v3_path(alias.name) for alias in node.names):
+                return True
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            if v3_path(node.module) or (node.module == IMPORTS and any(a.name in v3 for a in node.names)):
+                return True
+        elif isinstance(node, ast.Attribute):
+            path = _dotted(node)
+            if path is not None and v3_path(path):
+                return True
+    return False
+
+
+def _dict_style_stream(tree: ast.AST) -> bool:
+    """A moved method ``(self, request)`` that reads ``request.stream`` like the v3 dict (superset of RB905)."""
+    helpers = {helper for _phase, helper in tables.MOVED_BODIES.values()}
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.name not in helpers:
+            continue
+        params = fn.args.args
+        if len(params) != 2 or params[1].arg != "request":
+            continue
+        parents = {child: node for node in ast.walk(fn) for child in ast.iter_child_nodes(node)}
+        locals_: set[str] = set()
+        for node in ast.walk(fn):
+            if not (isinstance(node, ast.Attribute) and node.attr == "stream" and isinstance(node.value, ast.Name)
+                    and node.value.id == "request"):
+                continue
+            parent = parents.get(node)
+            if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+                locals_.add(parent.targets[0].id)
+            elif _dict_use(node, parent):
+                return True
+        if not locals_:
+            continue
+        # a local may be declared global / nonlocal: then its uses can be anywhere in the module
+        where = tree if any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(fn)) else fn
+        if where is tree:
+            parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(where):
+            if isinstance(node, ast.Name) and node.id in locals_ and _dict_use(node, parents.get(node)):
+                return True
+    return False
+
+
+def _dict_use(node: ast.AST, parent: ast.AST | None) -> bool:
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        return True
+    if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _DICT_METHODS:
+        return True
+    return isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node
