@@ -11,7 +11,6 @@ from __future__ import annotations
 import libcst as cst
 
 from ...ruletable import kebab
-from . import tables
 from .context import MigrationContext
 from .imports import ImportPlanner
 from .payloads import PayloadConverter, Unconvertible, unwrap
@@ -95,10 +94,10 @@ class HostCallTransform:
             ctx.string_slots.add(bound["msg"].value) if "msg" in bound else None
 
     def _code(self, function: str, bound: dict[str, cst.Arg]):
-        spec = tables.INTEGER_CODES.get(kebab(function))
+        spec = _integer_codes().get(kebab(function))
         if spec is None:
             return None
-        param, enum, codes = spec
+        param, enum = spec.param, spec.enum
         arg = bound.get(param)
         if arg is None:
             return None
@@ -107,16 +106,12 @@ class HostCallTransform:
             exc = Unconvertible(arg.value, f"the {param} `{self.ctx.code(arg.value)}` is not an integer literal")
             exc.code = True
             raise exc
-        case = codes.get(value)
-        if case is None and enum == "log-level":
-            case = tables.LOG_LEVEL_OTHER
+        case = spec.case(value)
         if case is None:
             exc = Unconvertible(arg.value, f"{value} is not a v3 {param} code")
             exc.code = True
             raise exc
-        rule = self.ctx.names.host_functions[function].rule_id
-        rule = {"log": "RB103"}.get(function, "RB107" if function.startswith("state_") else rule)
-        return arg.value, self.ctx.names.member(enum, case), rule
+        return arg.value, self.ctx.names.member(enum, case), spec.rule_id
 
     def _reshaped(self, ref: Ref, fn, call: cst.Call, bound: dict[str, cst.Arg], func: cst.BaseExpression) -> None:
         ctx = self.ctx
@@ -153,7 +148,14 @@ class HostCallTransform:
             ctx.delete(envelope.statement, rule)
 
 
+def _integer_codes() -> dict:
+    """v3 host function (WIT name) -> its integer codes (`[rule.codes]` in rules/wit.toml)."""
+    from ...ruletable import default_table
+
+    return default_table().integer_codes
+
+
 def _coded() -> set[str]:
     from ...ruletable import snake
 
-    return {snake(k) for k in tables.INTEGER_CODES}
+    return {snake(k) for k in _integer_codes()}

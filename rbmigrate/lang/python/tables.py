@@ -8,17 +8,8 @@ in prose. Names on the right-hand side are WIT spellings (kebab-case).
 
 from __future__ import annotations
 
-# ---------------------------------------------------------------- integer codes
-# v3 host function -> (parameter, v4 enum, {integer code: v4 case}), protocol-v3.md §1.
-INTEGER_CODES: dict[str, tuple[str, str, dict[int, str]]] = {
-    "log": ("level", "log-level", {0: "error", 1: "warn", 2: "info", 3: "debug"}),
-    "checkpoint": ("kind", "checkpoint-kind", {0: "source", 1: "destination", 2: "transform"}),
-    "state-get": ("scope", "state-scope", {0: "pipeline", 1: "per-stream", 2: "connector-instance"}),
-    "state-put": ("scope", "state-scope", {0: "pipeline", 1: "per-stream", 2: "connector-instance"}),
-    "state-cas": ("scope", "state-scope", {0: "pipeline", 1: "per-stream", 2: "connector-instance"}),
-}
-# "hosts map anything else to trace" (protocol-v3.md §1): other non-negative log levels.
-LOG_LEVEL_OTHER = "trace"
+# The v3 integer codes (log level, state scope, checkpoint kind) are rule data:
+# `[rule.codes]` in rules/wit.toml, read through `RuleTable.integer_codes`.
 
 # ------------------------------------------------------------------ JSON payloads
 # v3 payload envelope keys (protocol-v3.md §1); only `payload` carries data in v4.

@@ -144,7 +144,8 @@ def _build(table: RuleTable) -> Vocab:
         if move is not None:
             rule_id, new, owner = move
             v.moves[pascal(kebab)] = (rule_id, pascal(new), snake(owner))
-    v.log_levels = _enum_cases("v4", "log-level")[:4]
+    codes = table.integer_codes["log"].values  # the v3 integer codes, from rules/wit.toml
+    v.log_levels = tuple(pascal(codes[i]) for i in range(len(codes)))
     v.state_scopes = _enum_cases("v4", "state-scope")
     idents = set(v.method_renames) | set(v.host_imports_renames) | set(v.type_renames) | set(v.guest_calls)
     idents |= set(v.accessors) | {name for name in v.interfaces if "_" in name}
