@@ -7,14 +7,12 @@ result PostgreSQL itself computes for the same filter and computed columns.
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import socket
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
+
+from connector_support import SocketTransport, load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 V3 = ROOT / "testdata" / "python" / "v3"
@@ -40,34 +38,8 @@ EXPECTED_SQL = (
 )
 
 
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    keep, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in testdata
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = keep
-    return module
-
-
-pgwire = _load(V3 / "source-postgres" / "pgwire.py", "rb_e2e_pgwire")
-sqlfuncs = _load(V3 / "transform-sql" / "sqlfuncs.py", "rb_e2e_sqlfuncs")
-
-
-class _Sock:
-    def __init__(self, host, port):
-        self.sock = socket.create_connection((host, port), timeout=60)
-
-    def send(self, data):
-        self.sock.sendall(data)
-
-    def recv(self, n):
-        return self.sock.recv(n)
-
-    def close(self):
-        self.sock.close()
+pgwire = load_module(V3 / "source-postgres" / "pgwire.py", "rb_e2e_pgwire")
+sqlfuncs = load_module(V3 / "transform-sql" / "sqlfuncs.py", "rb_e2e_sqlfuncs")
 
 
 # --- fixtures ---------------------------------------------------------------
@@ -97,7 +69,7 @@ class Db:
     def __init__(self, cluster, name):
         self.cluster = cluster
         self.name = name
-        self.conn = pgwire.connect(_Sock(cluster.host, cluster.port), "rb_trust", name)
+        self.conn = pgwire.connect(SocketTransport(cluster.host, cluster.port), "rb_trust", name)
 
     def q(self, sql):
         return self.conn.query(sql).rows

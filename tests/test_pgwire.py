@@ -4,49 +4,19 @@ against the real throwaway PostgreSQL of tests/conftest.py, through a real-socke
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
-import socket
-import sys
 from pathlib import Path
 
 import pytest
+
+from connector_support import SocketTransport, load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 V3 = ROOT / "testdata" / "python" / "v3"
 
 
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    keep, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in testdata
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = keep
-    return module
-
-
-pgwire = _load(V3 / "source-postgres" / "pgwire.py", "rb_test_pgwire")
-pgtypes = _load(V3 / "source-postgres" / "pgtypes.py", "rb_test_pgtypes")
-
-
-class SocketTransport:
-    """The test twin of the guest's host-socket transport: a real blocking socket."""
-
-    def __init__(self, host: str, port: int, max_chunk: int | None = None) -> None:
-        self.sock = socket.create_connection((host, port), timeout=30)
-        self.max_chunk = max_chunk  # force tiny reads to exercise message framing
-
-    def send(self, data: bytes) -> None:
-        self.sock.sendall(data)
-
-    def recv(self, n: int) -> bytes:
-        return self.sock.recv(min(n, self.max_chunk) if self.max_chunk else n)
-
-    def close(self) -> None:
-        self.sock.close()
+pgwire = load_module(V3 / "source-postgres" / "pgwire.py", "rb_test_pgwire")
+pgtypes = load_module(V3 / "source-postgres" / "pgtypes.py", "rb_test_pgtypes")
 
 
 @pytest.fixture(scope="module")

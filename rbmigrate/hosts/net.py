@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import select
 import socket
-import time
 from collections.abc import Callable, Iterable
 
 from .errors import HostError

@@ -50,7 +50,7 @@ def _derived_what(rule: Rule, table: RuleTable) -> str:
     rows = [row for r in table.renames if r.rule_id == rule.id for row in spellings(r)]
     if not rows:
         return ""
-    lines = [f"Renames the protocol item in every spelling where it provably refers to it:", ""]
+    lines = ["Renames the protocol item in every spelling where it provably refers to it:", ""]
     lines += [f"- {ctx}: `{old}` → `{new}`" for ctx, old, new in rows]
     return "\n".join(lines)
 

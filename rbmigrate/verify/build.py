@@ -233,7 +233,6 @@ def build_rust(conn: Connector, cache_dir: Path, sdk_dir: Path | None = None) ->
                                         f"the SDK path dependency {path} does not exist next to the crate; "
                                         "give --rust-sdk DIR (a folder holding rapidbyte-sdk/)", details)
                 ws = _enclosing_workspace(conn.root) or conn.root
-                crate = conn.root
         except (OSError, ValueError) as exc:
             return BuildOutcome("failed", time.monotonic() - t0, None, str(exc), details)
         host = host_target()

@@ -128,7 +128,7 @@ def targets_check(wasm: Path, role: str, imports: list[str], extracted: Path, wo
         (root / "deps" / f.stem).mkdir()
         shutil.copy(f, root / "deps" / f.stem / f.name)
     wasi = [i for i in imports if i.startswith("wasi:")]
-    world = [f"package rbmigrate:conformance;", "", "world check {",
+    world = ["package rbmigrate:conformance;", "", "world check {",
              f"  include {PKG}/rapidbyte-{role}@{V4};"] + [f"  import {i};" for i in wasi] + ["}", ""]
     (root / "check.wit").write_text("\n".join(world))
     proc = _run(["component", "targets", str(root), str(wasm), "--world", "check"])

@@ -82,9 +82,7 @@ def _in_use(node: "Node") -> bool:
 
 def plan_paths(plan: "FilePlan") -> None:
     v = plan.vocab
-    scopes = plan.scopes
     type_names = set(v.type_renames)
-    owners = {owner for owner, _ in v.variant_renames}
 
     # binding-module paths: every outermost scoped path that passes through rapidbyte::connector::<iface>
     # or starts with a name bound to a binding module
@@ -208,7 +206,6 @@ def _binding_path(plan: "FilePlan", outer: "Node") -> None:
     if not segs or len(segs) < 2:
         return
     texts = [text(s) for s in segs]
-    v = plan.vocab
     split = binding_split(texts)
     if split is not None:
         i, _exports = split

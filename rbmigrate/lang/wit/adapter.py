@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 from ...model import FileError, FileResult, Finding, Severity
-from ...textio import line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
 from .errors import WitSyntaxError
 from .migrate import (

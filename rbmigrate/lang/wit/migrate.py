@@ -14,13 +14,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ...model import Edit, Finding, Severity
 from ...resources import wit_dir
 from ...ruletable import V3_PACKAGE, V4_PACKAGE, RuleTable
 from ...textio import line_col
-from .cst import COMMENTS, TRIVIA, Node, Token
+from .cst import Node, Token
 from .parser import parse_wit
 
 PKG_ID = "rapidbyte:connector"
