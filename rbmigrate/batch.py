@@ -85,6 +85,9 @@ def read_path_list(source: str | Path, stdin=None) -> list[Path]:
 # ----------------------------------------------------------------- progress
 
 
+QUIET_BELOW = 20  # without a terminal, a run of fewer units prints no progress lines (errors still show)
+
+
 class Progress:
     """Tells how far a batch is: ``bar`` (rich, terminal), ``lines`` (CI, pipes) or ``none``."""
 
@@ -131,7 +134,7 @@ class Progress:
             if self.verbose or status == "error":
                 detail = f": {_first_error(result)}" if status == "error" else ""
                 self._line(f"[{self.done}/{self.total}] {result.root}: {status}{detail}")
-            elif self.done % self._every == 0 or self.done == self.total:
+            elif self.total >= QUIET_BELOW and (self.done % self._every == 0 or self.done == self.total):
                 self._line(f"{self.done}/{self.total} units done")
 
     def _line(self, text: str) -> None:
