@@ -207,25 +207,6 @@ class RuleTable:
         return {r.old.wit: r for r in self.renames if r.item == "interface"}
 
     @functools.cached_property
-    def function_renames(self) -> dict[tuple[str, str], Rename]:
-        """(v3 interface, v3 function) → rename, for renames that change the name."""
-        return {
-            (r.interface, r.old.wit): r
-            for r in self.renames
-            if r.item == "function" and r.old.wit != r.new.wit and r.interface == "host"
-        }
-
-    @functools.cached_property
-    def param_renames(self) -> dict[tuple[str, str], Rename]:
-        """(v3 function, v3 param) → rename."""
-        return {(r.owner, r.old.wit): r for r in self.renames if r.item == "param"}
-
-    @functools.cached_property
-    def field_renames(self) -> dict[tuple[str, str], Rename]:
-        """(v3 record, v3 field) → rename."""
-        return {(r.owner, r.old.wit): r for r in self.renames if r.item == "field"}
-
-    @functools.cached_property
     def type_renames(self) -> dict[str, Rename]:
         """v3 type name → rename, for types whose name changes."""
         return {r.old.wit: r for r in self.renames if r.item == "type"}
