@@ -3,35 +3,34 @@
 A rule is declared once, in WIT spelling when it has a WIT origin. Everything a
 language adapter needs (``emit_batch``, ``EmitBatch``, ``EMIT_BATCH``,
 ``"emit-batch"``, ``"rapidbyte:connector/host@3.0.0"``, binding module paths,
-Python variant case classes) is derived here, never typed twice.
+Python variant case classes) is derived here, never typed twice. The shape of
+the protocol (which interface owns a type, a function's parameters, an enum's
+cases, the fields a record gains) comes from the canonical ``wit/v3`` and
+``wit/v4`` packages, parsed once through :mod:`rbmigrate.lang.wit.model` and
+reached through :meth:`RuleTable.wit`.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .resources import rules_dir, wit_dir
+from . import ruleschema
+from .resources import data_root, rules_dir
+from .ruleschema import RuleTableError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .lang.wit.model import Package
+
+__all__ = ["RuleTable", "RuleTableError", "Rule", "Rename", "load", "default_table", "spellings"]
 
 V3_PACKAGE = "rapidbyte:connector@3.0.0"
 V4_PACKAGE = "rapidbyte:connector@4.0.0"
 NAMESPACE = "rapidbyte"
 PACKAGE_NAME = "connector"
-
-_ID = re.compile(r"^RB\d{3}$")
-_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-KINDS = {"rename", "retype", "move", "reshape", "add", "version", "finding"}
-FIXES = {"safe", "unsafe", "manual"}
-SEVERITIES = {"error", "warning", "info"}
-LANGUAGES = {"wit", "rust", "python", "host-string", "manifest"}
-WIT_ITEMS = {"package", "interface", "function", "param", "type", "field", "world"}
-
-
-class RuleTableError(ValueError):
-    """The rule table itself is malformed (a bug in rules/, reported with its file)."""
 
 
 # ------------------------------------------------------------------ spellings
@@ -90,15 +89,6 @@ def bindgen_accessor(interface: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Case:
-    """A before/after case kept beside a rule; the after side is a snapshot."""
-
-    lang: str
-    before: str
-    path: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     name: str
@@ -116,12 +106,19 @@ class Rule:
     rust: dict = field(default_factory=dict)
     python: dict = field(default_factory=dict)
     codes: dict = field(default_factory=dict)
-    cases: tuple[Case, ...] = ()
+    payload: dict = field(default_factory=dict)
+    run_phase: dict = field(default_factory=dict)
+    context_keys: tuple[dict, ...] = ()
     source: str = ""
 
     @property
     def is_finding(self) -> bool:
         return self.fix == "manual"
+
+    @property
+    def applicability(self) -> str:
+        """How an edit of this rule is applied: ``safe`` (always) or ``unsafe`` (with ``--unsafe-fixes``)."""
+        return "unsafe" if self.fix == "unsafe" else "safe"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +148,60 @@ class IntegerCodes:
         return self.values.get(code, self.other or None)
 
 
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """A v3 host function whose JSON payload (or string arguments) become one typed v4 record."""
+
+    rule_id: str
+    function: str  # v3 function (WIT spelling)
+    record: str  # the v4 record (WIT spelling)
+    v3_form: str  # json | arguments
+    keys: dict  # v3 payload key -> v4 field
+    cursor: tuple[str, ...] = ()
+    kind_strings: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RunPhaseMove:
+    """A v3 role function whose body moves into a helper that ``run`` calls for one phase."""
+
+    rule_id: str
+    interface: str  # v3 role interface (WIT spelling)
+    role: str  # v4 role interface / connector-role case
+    function: str  # v3 function (WIT spelling)
+    phase: str  # run-phase case (WIT spelling)
+    helper: str  # helper name (WIT spelling: `read-stream`)
+    rust_trait: str
+    rust_method: str
+    takes_stream: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AddedField:
+    """A field a v4 record has and its v3 record had not (``validation-report.warnings``)."""
+
+    rule_id: str
+    record: str  # v3 record (WIT spelling)
+    name: str  # the field (WIT spelling)
+    type: str  # its WIT type
+
+    @property
+    def empty(self) -> str | None:
+        """The field's empty value kind (``list`` / ``option``), or None when it has none."""
+        for kind in ("list", "option"):
+            if self.type.startswith(kind + "<"):
+                return kind
+        return None
+
+
 # ---------------------------------------------------------------------- table
 
 
 class RuleTable:
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], wit_root: Path | None = None):
         self.rules = sorted(rules, key=lambda r: r.id)
         self._by_id = {r.id: r for r in self.rules}
+        self._wit_root = wit_root
 
     def get(self, rule_id: str) -> Rule:
         try:
@@ -173,6 +217,15 @@ class RuleTable:
 
     def __len__(self) -> int:
         return len(self.rules)
+
+    # --- the canonical packages ------------------------------------------------
+
+    def wit(self, version: str) -> "Package":
+        """The canonical package ``v3`` or ``v4``, parsed once (:mod:`rbmigrate.lang.wit.model`)."""
+        from .lang.wit.model import load_package
+
+        root = self._wit_root or data_root() / "wit"
+        return load_package(root / version)
 
     # --- derived WIT renames -------------------------------------------------
 
@@ -194,16 +247,24 @@ class RuleTable:
                         old=Spelling(old),
                         new=Spelling(new),
                         interface=w.get("interface", ""),
-                        new_interface=w.get("to-interface", "") or _renamed_interface(self, w.get("interface", "")),
+                        new_interface=w.get("to-interface", "") or self.renamed_interface(w.get("interface", "")),
                         owner=w.get("owner", ""),
                     )
                 )
         return tuple(out)
 
+    def renamed_interface(self, interface: str) -> str:
+        """The v4 name of a v3 interface (itself when it is not renamed)."""
+        for rule in self.rules:
+            w = rule.wit
+            if w.get("item") == "interface" and w.get("from") == interface:
+                return w["to"]
+        return interface
+
     @functools.cached_property
     def interface_renames(self) -> dict[str, Rename]:
         """v3 interface name → rename (``host`` → ``host-io``). ``types`` maps to
-        ``core-types``, its main heir; use :meth:`type_owner` for each type."""
+        ``core-types``, its main heir; use :meth:`type_move` for each type."""
         return {r.old.wit: r for r in self.renames if r.item == "interface"}
 
     @functools.cached_property
@@ -211,17 +272,22 @@ class RuleTable:
         """v3 type name → rename, for types whose name changes."""
         return {r.old.wit: r for r in self.renames if r.item == "type"}
 
+    @functools.cached_property
+    def function_moves(self) -> dict[tuple[str, str], Rename]:
+        """(v3 interface, v3 function) → rename, for every function a rule renames or moves."""
+        return {(r.interface, r.old.wit): r for r in self.renames if r.item == "function"}
+
     # --- type owners ----------------------------------------------------------
 
     @functools.cached_property
     def v3_types(self) -> dict[str, str]:
         """v3 type name → owning v3 interface."""
-        return _type_owners(wit_dir("v3"))
+        return dict(self.wit("v3").type_owner)
 
     @functools.cached_property
     def v4_types(self) -> dict[str, str]:
         """v4 type name → owning v4 interface."""
-        return _type_owners(wit_dir("v4"))
+        return dict(self.wit("v4").type_owner)
 
     def type_move(self, v3_type: str) -> tuple[str, str, str] | None:
         """Where a v3 type of interface ``types`` goes: (rule id, v4 name, v4 interface)."""
@@ -230,12 +296,62 @@ class RuleTable:
         owner = self.v4_types.get(new)
         if owner is None:
             return None
-        return (rename.rule_id if rename else "RB011", new, owner)
-
-    # --- integer codes ----------------------------------------------------------------
+        interface_rule = self.interface_renames.get(self.v3_types.get(v3_type, ""))
+        return (rename.rule_id if rename else interface_rule.rule_id if interface_rule else "RB011", new, owner)
 
     @functools.cached_property
-    def integer_codes(self) -> dict[str, "IntegerCodes"]:
+    def split_interfaces(self) -> dict[str, str]:
+        """v3 interface → rule id, for interfaces whose types go to several v4 interfaces (``types``)."""
+        owners: dict[str, set[str]] = {}
+        for name, iface in self.v3_types.items():
+            move = self.type_move(name)
+            if move is not None:
+                owners.setdefault(iface, set()).add(move[2])
+        return {
+            iface: self.interface_renames[iface].rule_id
+            for iface, targets in owners.items()
+            if len(targets) > 1 and iface in self.interface_renames
+        }
+
+    def variant_cases(self, type_name: str) -> tuple[str, ...]:
+        """Case names of a v3 variant (for Python ``Variant_Case`` classes)."""
+        t = self.wit("v3").type(type_name)
+        return t.members if t is not None and t.kind == "variant" else ()
+
+    def declaration(self, version: str, interface: str, name: str) -> str:
+        """The declaration of function ``name`` in ``interface`` of a canonical package, or ``""``."""
+        fn = self.wit(version).function(interface, name)
+        return fn.declaration if fn is not None else ""
+
+    @functools.cached_property
+    def added_fields(self) -> dict[str, tuple[AddedField, ...]]:
+        """v3 record → the fields its v4 record adds (derived from the two canonical packages)."""
+        v3, v4 = self.wit("v3"), self.wit("v4")
+        renamed = {(r.owner, r.old.wit): r.new.wit for r in self.renames if r.item == "field"}
+        out: dict[str, tuple[AddedField, ...]] = {}
+        for name in v3.type_owner:
+            old = v3.type(name)
+            move = self.type_move(name)
+            if old is None or old.kind != "record" or move is None:
+                continue
+            new = v4.type(move[1])
+            if new is None or new.kind != "record":
+                continue
+            have = {renamed.get((name, f), f) for f in old.members}
+            types = {f.ident: f.type for f in new.node.fields}
+            added = tuple(
+                AddedField(move[0], name, f, v4.source[types[f].start : types[f].end].decode())
+                for f in new.members
+                if f not in have
+            )
+            if added:
+                out[name] = added
+        return out
+
+    # --- integer codes, payloads and run phases --------------------------------------
+
+    @functools.cached_property
+    def integer_codes(self) -> dict[str, IntegerCodes]:
         """v3 host function (WIT name) → the integer codes one of its parameters carried."""
         out: dict[str, IntegerCodes] = {}
         for rule in self.rules:
@@ -252,6 +368,52 @@ class RuleTable:
             for name in (rule.wit["from"], *rule.wit.get("also", [])):
                 out[name] = codes
         return out
+
+    @functools.cached_property
+    def payloads(self) -> dict[str, Payload]:
+        """v3 host function (WIT name) → its payload change (`[rule.payload]`)."""
+        out: dict[str, Payload] = {}
+        for rule in self.rules:
+            p = rule.payload
+            if p:
+                out[rule.wit["from"]] = Payload(
+                    rule_id=rule.id,
+                    function=rule.wit["from"],
+                    record=p["record"],
+                    v3_form=p["v3-form"],
+                    keys=dict(p.get("keys", {})),
+                    cursor=tuple(p.get("cursor", ())),
+                    kind_strings=dict(p.get("kind-strings", {})),
+                )
+        return out
+
+    @functools.cached_property
+    def run_phases(self) -> tuple[RunPhaseMove, ...]:
+        """Every v3 role function that becomes a phase of `run` (`[rule.run-phase]`), in table order."""
+        out = []
+        for rule in self.rules:
+            p = rule.run_phase
+            if p:
+                iface = rule.wit["interface"]
+                out.append(
+                    RunPhaseMove(
+                        rule_id=rule.id,
+                        interface=iface,
+                        role=self.renamed_interface(iface),
+                        function=rule.wit["from"],
+                        phase=p["phase"],
+                        helper=p["helper"],
+                        rust_trait=p["rust-trait"],
+                        rust_method=p["rust-method"],
+                        takes_stream=p["takes-stream"],
+                    )
+                )
+        return tuple(out)
+
+    @functools.cached_property
+    def context_keys(self) -> dict[str, dict]:
+        """The v3 stream-context key paths and their v4 expressions (`[[rule.context-key]]`), by path."""
+        return {k["path"]: k for rule in self.rules for k in rule.context_keys}
 
     # --- tokens for the cheap prefilter ----------------------------------------
 
@@ -271,33 +433,6 @@ class RuleTable:
         return frozenset(words)
 
 
-def _renamed_interface(table: RuleTable, interface: str) -> str:
-    for rule in table.rules:
-        w = rule.wit
-        if w.get("item") == "interface" and w.get("from") == interface:
-            return w["to"]
-    return interface
-
-
-_IFACE = re.compile(rb"^\s*interface\s+(%?[a-z][a-z0-9-]*)\s*\{", re.M)
-_TYPEDEF = re.compile(rb"^\s*(?:record|enum|variant|flags|resource|type)\s+(%?[a-z][a-z0-9-]*)", re.M)
-
-
-def _type_owners(folder: Path) -> dict[str, str]:
-    """Type name → interface for a canonical package (ours, so a line scan is exact)."""
-    owners: dict[str, str] = {}
-    for path in sorted(folder.glob("*.wit")):
-        data = path.read_bytes()
-        spans = [(m.start(), m.group(1).decode()) for m in _IFACE.finditer(data)]
-        for m in _TYPEDEF.finditer(data):
-            owner = ""
-            for start, name in spans:
-                if start < m.start():
-                    owner = name
-            owners[m.group(1).decode().lstrip("%")] = owner
-    return owners
-
-
 # -------------------------------------------------------------------- loading
 
 
@@ -310,33 +445,13 @@ def _load_file(path: Path) -> list[Rule]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise RuleTableError(f"{path}: {exc}") from None
+    unknown = set(data) - {"rule"}
+    if unknown:
+        raise RuleTableError(f"{path.name}: unknown top-level key `{sorted(unknown)[0]}` (only [[rule]] entries)")
     rules = []
     for index, entry in enumerate(data.get("rule", []), 1):
-        where = f"{path.name} rule #{index}"
-        for key in ("id", "name", "title", "kind", "fix", "languages", "why"):
-            if key not in entry:
-                raise RuleTableError(f"{where}: missing `{key}`")
-        if not _ID.match(entry["id"]):
-            raise RuleTableError(f"{where}: id {entry['id']!r} is not RB + three digits")
-        if not _NAME.match(entry["name"]):
-            raise RuleTableError(f"{where}: name {entry['name']!r} is not kebab-case")
-        if entry["kind"] not in KINDS:
-            raise RuleTableError(f"{where}: kind {entry['kind']!r} not in {sorted(KINDS)}")
-        if entry["fix"] not in FIXES:
-            raise RuleTableError(f"{where}: fix {entry['fix']!r} not in {sorted(FIXES)}")
-        if entry.get("severity", "error") not in SEVERITIES:
-            raise RuleTableError(f"{where}: severity {entry['severity']!r} not in {sorted(SEVERITIES)}")
-        unknown = set(entry["languages"]) - LANGUAGES
-        if unknown:
-            raise RuleTableError(f"{where}: unknown languages {sorted(unknown)}")
-        wit = entry.get("wit", {})
-        if wit and wit.get("item") not in WIT_ITEMS:
-            raise RuleTableError(f"{where}: wit.item {wit.get('item')!r} not in {sorted(WIT_ITEMS)}")
-        if wit and not {"from", "to"} <= wit.keys():
-            raise RuleTableError(f"{where}: wit needs `from` and `to`")
-        cases = tuple(
-            Case(lang=c["lang"], before=c["before"], path=c.get("path", "")) for c in entry.get("case", [])
-        )
+        where = f"{path.name} rule #{index}" + (f" ({entry['id']})" if isinstance(entry.get("id"), str) else "")
+        ruleschema.check("rule", entry, where)
         rules.append(
             Rule(
                 id=entry["id"],
@@ -351,18 +466,41 @@ def _load_file(path: Path) -> list[Rule]:
                 use_instead=_text(entry, "use_instead"),
                 example_lang=entry.get("example_lang", ""),
                 severity=entry.get("severity", "error" if entry["fix"] == "manual" else "info"),
-                wit=wit,
+                wit=entry.get("wit", {}),
                 rust=entry.get("rust", {}),
                 python=entry.get("python", {}),
                 codes=entry.get("codes", {}),
-                cases=cases,
+                payload=entry.get("payload", {}),
+                run_phase=entry.get("run-phase", {}),
+                context_keys=tuple(entry.get("context-key", ())),
                 source=path.name,
             )
         )
     return rules
 
 
-def load(folder: Path | None = None) -> RuleTable:
+def _check_table(table: RuleTable) -> None:
+    """Cross-entry checks: what one entry names must exist in the canonical packages."""
+    v3, v4 = table.wit("v3"), table.wit("v4")
+    for rule in table:
+        where = f"{rule.source} ({rule.id})"
+        w = rule.wit
+        if w.get("item") == "function":
+            if v3.function(w.get("interface", ""), w["from"]) is None:
+                raise RuleTableError(f"{where}: wit/v3 has no function `{w['from']}` in `{w.get('interface')}`")
+            target = w.get("to-interface") or table.renamed_interface(w.get("interface", ""))
+            if target in v4.interfaces and v4.function(target, w["to"]) is None and rule.kind != "reshape":
+                raise RuleTableError(f"{where}: wit/v4 has no function `{w['to']}` in `{target}`")
+        if rule.codes and v4.type(rule.codes["enum"]) is None:
+            raise RuleTableError(f"{where}: wit/v4 has no enum `{rule.codes['enum']}`")
+        if rule.payload and v4.type(rule.payload["record"]) is None:
+            raise RuleTableError(f"{where}: wit/v4 has no record `{rule.payload['record']}`")
+        if rule.run_phase and rule.run_phase["phase"] not in v4.enum_cases("run-phase"):
+            raise RuleTableError(f"{where}: `{rule.run_phase['phase']}` is not a case of wit/v4 `run-phase`")
+
+
+def load(folder: Path | None = None, wit_root: Path | None = None) -> RuleTable:
+    """Load ``rules/*.toml`` from ``folder`` (checked against :mod:`.ruleschema` and the canonical WIT)."""
     folder = folder or rules_dir()
     rules: list[Rule] = []
     for path in sorted(folder.glob("*.toml")):
@@ -373,7 +511,9 @@ def load(folder: Path | None = None) -> RuleTable:
             if key in seen:
                 raise RuleTableError(f"{rule.source}: {key} is declared twice (also in {seen[key]})")
             seen[key] = rule.source
-    return RuleTable(rules)
+    table = RuleTable(rules, wit_root)
+    _check_table(table)
+    return table
 
 
 @functools.lru_cache(maxsize=1)
@@ -384,7 +524,7 @@ def default_table() -> RuleTable:
 # ------------------------------------------------------------ derived spellings
 
 
-def spellings(rename: Rename, table: RuleTable | None = None) -> list[tuple[str, str, str]]:
+def spellings(rename: Rename, table: RuleTable) -> list[tuple[str, str, str]]:
     """Every (context, old, new) spelling of a WIT rename, for adapters and ``explain``."""
     old, new = rename.old, rename.new
     out: list[tuple[str, str, str]] = [("WIT", old.wit, new.wit)]
@@ -409,34 +549,8 @@ def spellings(rename: Rename, table: RuleTable | None = None) -> list[tuple[str,
         ]
     elif rename.item == "type":
         out += [("Rust and Python", old.pascal, new.pascal)]
-        cases = variant_cases(rename.old.wit) if table is None else variant_cases(rename.old.wit)
+        cases = table.variant_cases(rename.old.wit)
         out += [("Python variant case", f"{old.pascal}_{pascal(c)}", f"{new.pascal}_{pascal(c)}") for c in cases]
     elif rename.item in ("param", "field"):
         out += [("Rust and Python", old.snake, new.snake)]
     return [row for row in out if row[1] != row[2]]
-
-
-@functools.lru_cache(maxsize=None)
-def variant_cases(type_name: str) -> tuple[str, ...]:
-    """Case names of a v3 variant (for Python ``Variant_Case`` classes)."""
-    data = b"".join(p.read_bytes() for p in sorted(wit_dir("v3").glob("*.wit")))
-    m = re.search(rb"variant\s+" + re.escape(type_name.encode()) + rb"\s*\{([^}]*)\}", data)
-    if not m:
-        return ()
-    body = re.sub(rb"//[^\n]*", b"", m.group(1))
-    return tuple(
-        re.match(rb"\s*(%?[a-z][a-z0-9-]*)", part).group(1).decode()
-        for part in body.split(b",")
-        if part.strip()
-    )
-
-
-@functools.lru_cache(maxsize=None)
-def wit_declaration(version: str, interface: str, name: str) -> str:
-    """The declaration line of ``name`` inside ``interface`` of a canonical package, or ``""``."""
-    text = "".join(p.read_text(encoding="utf-8") for p in sorted(wit_dir(version).glob("*.wit")))
-    block = re.search(r"interface\s+" + re.escape(interface) + r"\s*\{(.*?)\n\}", text, re.S)
-    if not block:
-        return ""
-    line = re.search(r"^\s*(" + re.escape(name) + r":\s*func\b[^\n]*)$", block.group(1), re.M)
-    return line.group(1) if line else ""

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from rbmigrate.cli import main
-from rbmigrate.ruletable import RuleTableError, default_table, load, spellings, variant_cases
+from rbmigrate.ruletable import RuleTableError, default_table, load, spellings
 
 
 def test_every_rule_is_complete():
@@ -25,7 +25,7 @@ def test_derived_spellings_of_a_function_rename():
     rename = next(r for r in table.renames if r.rule_id == "RB101")
     assert (rename.old.wit, rename.old.snake, rename.old.pascal, rename.old.screaming) == (
         "emit-batch", "emit_batch", "EmitBatch", "EMIT_BATCH")
-    rows = {ctx: (old, new) for ctx, old, new in spellings(rename)}
+    rows = {ctx: (old, new) for ctx, old, new in spellings(rename, table)}
     assert rows["Python"] == ("host.emit_batch", "host_io.batch_emit")
     assert rows["host string"] == ('"emit-batch"', '"batch-emit"')
 
@@ -33,14 +33,14 @@ def test_derived_spellings_of_a_function_rename():
 def test_derived_spellings_of_interfaces_and_variants():
     table = default_table()
     host = table.interface_renames["host"]
-    rows = {ctx: (old, new) for ctx, old, new in spellings(host)}
+    rows = {ctx: (old, new) for ctx, old, new in spellings(host, table)}
     assert rows["host string"] == ('"rapidbyte:connector/host@3.0.0"', '"rapidbyte:connector/host-io@4.0.0"')
     src = table.interface_renames["source-connector"]
-    rows = {ctx: (old, new) for ctx, old, new in spellings(src)}
+    rows = {ctx: (old, new) for ctx, old, new in spellings(src, table)}
     assert rows["Python export class"] == ("SourceConnector", "Source")
     assert rows["bindgen accessor"] == ("rapidbyte_connector_source_connector()", "rapidbyte_connector_source()")
-    assert variant_cases("socket-read-result") == ("data", "eof", "would-block")
-    rows = [r for r in spellings(table.type_renames["socket-read-result"]) if r[0] == "Python variant case"]
+    assert table.variant_cases("socket-read-result") == ("data", "eof", "would-block")
+    rows = [r for r in spellings(table.type_renames["socket-read-result"], table) if r[0] == "Python variant case"]
     assert ("Python variant case", "SocketReadResult_WouldBlock", "TcpReadResult_WouldBlock") in rows
 
 
@@ -55,7 +55,7 @@ def test_type_moves_follow_the_canonical_v4_package():
 def test_malformed_rule_files_are_rejected(tmp_path):
     (tmp_path / "a.toml").write_text('[[rule]]\nid = "RB1"\nname = "x"\ntitle = "t"\nkind = "rename"\n'
                                      'fix = "safe"\nlanguages = ["wit"]\nwhy = "w"\n')
-    with pytest.raises(RuleTableError, match="RB \\+ three digits"):
+    with pytest.raises(RuleTableError, match="does not match"):
         load(tmp_path)
     (tmp_path / "a.toml").write_text('[[rule]]\nid = "RB100"\nname = "x"\ntitle = "t"\nkind = "rename"\n'
                                      'fix = "safe"\nlanguages = ["wit"]\nwhy = "w"\n'

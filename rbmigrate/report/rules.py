@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..ruletable import Rule, RuleTable, spellings, wit_declaration
+from ..ruletable import Rule, RuleTable, spellings
 
 _FIX = {
     "safe": "Fix is always available.",
@@ -47,7 +47,7 @@ def _origin(rule: Rule) -> str:
 
 
 def _derived_what(rule: Rule, table: RuleTable) -> str:
-    rows = [row for r in table.renames if r.rule_id == rule.id for row in spellings(r)]
+    rows = [row for r in table.renames if r.rule_id == rule.id for row in spellings(r, table)]
     if not rows:
         return ""
     lines = ["Renames the protocol item in every spelling where it provably refers to it:", ""]
@@ -59,11 +59,11 @@ def _derived_example(rule: Rule, table: RuleTable) -> tuple[str, str, str]:
     """For a WIT function rename: its v3 and v4 declarations from the canonical packages."""
     w = rule.wit
     if w.get("item") == "function":
-        old = wit_declaration("v3", w["interface"], w["from"])
-        new = wit_declaration("v4", w.get("to-interface") or w["interface"], w["to"])
+        old = table.declaration("v3", w["interface"], w["from"])
+        new = table.declaration("v4", w.get("to-interface") or table.renamed_interface(w["interface"]), w["to"])
         if old and new:
             return old, new, "wit"
-    rows = [row for r in table.renames if r.rule_id == rule.id for row in spellings(r)]
+    rows = [row for r in table.renames if r.rule_id == rule.id for row in spellings(r, table)]
     if rows:
         return rows[0][1], rows[0][2], "wit"
     return "", "", ""

@@ -102,13 +102,14 @@ class ExportTransform:
         for function in export.functions:
             if snake(function) in defined and isinstance(defined[snake(function)], cst.FunctionDef):
                 plan.methods[function] = defined[snake(function)]
-        taken = [name for name in ["run", *(tables.MOVED_BODIES[f][1] for f in plan.methods if f in tables.MOVED_BODIES)]
+        moved_bodies = ctx.names.moved_bodies
+        taken = [name for name in ["run", *(moved_bodies[f][1] for f in plan.methods if f in moved_bodies)]
                  if name in defined]
         if taken:
             return f"the class already defines {', '.join(f'`{n}`' for n in taken)}"
         for function, fdef in plan.methods.items():
-            if function in tables.MOVED_BODIES:
-                phase, helper = tables.MOVED_BODIES[function]
+            if function in moved_bodies:
+                phase, helper = moved_bodies[function]
                 rule = ctx.names.function_rule(export.v3_interface, function) or RULE
                 params = fdef.params
                 if params.star_arg is not cst.MaybeSentinel.DEFAULT or params.kwonly_params or params.star_kwarg:
@@ -261,7 +262,7 @@ class ExportTransform:
             lines.append(f"{indent}def run(self, session: int, request: {self._ref('run-request')}) -> {self._ref('run-summary')}:")
         else:
             lines.append(f"{indent}def run(self, session, request):")
-        for moved in sorted(plan.moved, key=lambda m: list(tables.MOVED_BODIES).index(m.function)):
+        for moved in sorted(plan.moved, key=lambda m: list(ctx.names.moved_bodies).index(m.function)):
             lines.append(f"{indent}{u}if request.phase == {self._member('run-phase', moved.phase)}:")
             if moved.phase == "discover":
                 record, field_name = tables.DISCOVER_SUMMARY

@@ -17,8 +17,6 @@ from .payloads import PayloadConverter, Unconvertible, unwrap
 from .resolve import Ref
 from .syntax import call_args, int_value, is_simple
 
-RESHAPED = {"checkpoint", "metric", "emit_dlq_record"}
-
 
 def v4_ref(planner: ImportPlanner, ref: Ref, module: str, name: str) -> cst.BaseExpression:
     """The v4 spelling of a reference, in the style of the original one."""
@@ -52,11 +50,13 @@ class HostCallTransform:
     def visit(self, ref: Ref) -> None:
         ctx = self.ctx
         fn = ctx.names.host_functions[ref.item]
+        reshaped = fn.v3 in ctx.names.payloads  # v4 takes one typed record (`[rule.payload]`)
+        coded = kebab(fn.v3) in ctx.fctx.rules.integer_codes
         parent = ctx.parent(ref.node)
         new_func = lambda: v4_ref(self.planner, ref, fn.v4_module, fn.v4)  # noqa: E731
         if not (isinstance(parent, cst.Call) and parent.func is ref.node):
-            if fn.v3 in RESHAPED or fn.v3 in _coded():
-                ctx.finding(ref.node, fn.rule_id if fn.v3 in RESHAPED else "RB907",
+            if reshaped or coded:
+                ctx.finding(ref.node, fn.rule_id if reshaped else "RB907",
                             f"`{fn.v3}` is used as a value; its v4 form `{fn.v4}` takes other arguments",
                             f"Call `host_io.{fn.v4}` with the v4 arguments at each use.")
                 self.left(ref)
@@ -66,13 +66,13 @@ class HostCallTransform:
         call = parent
         bound = call_args(call, fn.params)
         if bound is None or any(k not in fn.params for k in bound):
-            ctx.finding(call, "RB901" if fn.v3 in RESHAPED else fn.rule_id,
+            ctx.finding(call, "RB901" if reshaped else fn.rule_id,
                         f"`{fn.v3}` is called with `*args`/`**kwargs` or unknown keywords",
                         f"Call `{fn.v4}` with explicit v4 arguments.")
             self.left(ref)
             return
         try:
-            if fn.v3 in RESHAPED:
+            if reshaped:
                 self._reshaped(ref, fn, call, bound, new_func())
                 return
             code = self._code(fn.v3, bound)
@@ -94,7 +94,7 @@ class HostCallTransform:
             ctx.string_slots.add(bound["msg"].value) if "msg" in bound else None
 
     def _code(self, function: str, bound: dict[str, cst.Arg]):
-        spec = _integer_codes().get(kebab(function))
+        spec = self.ctx.fctx.rules.integer_codes.get(kebab(function))
         if spec is None:
             return None
         param, enum = spec.param, spec.enum
@@ -115,7 +115,8 @@ class HostCallTransform:
 
     def _reshaped(self, ref: Ref, fn, call: cst.Call, bound: dict[str, cst.Arg], func: cst.BaseExpression) -> None:
         ctx = self.ctx
-        if fn.v3 == "emit_dlq_record":
+        payload = ctx.names.payloads[fn.v3]
+        if payload.v3_form == "arguments":
             build = self.payloads.dlq(call, bound, fn.params)
             ctx.replace(call, fn.rule_id, lambda u: u.with_changes(func=func, args=[cst.Arg(build())]))
             return
@@ -123,16 +124,17 @@ class HostCallTransform:
         if payload_arg is None:
             raise Unconvertible(call, "the payload argument is missing")
         member = None
-        if fn.v3 == "checkpoint" and "kind" in bound:
+        coded = kebab(fn.v3) in ctx.fctx.rules.integer_codes
+        if coded and ctx.fctx.rules.integer_codes[kebab(fn.v3)].param in bound:
             try:
-                member = self._code("checkpoint", bound)[1]
+                member = self._code(fn.v3, bound)[1]
             except Unconvertible:
                 # a non-literal kind: the payload's "kind" string may still name it; the argument is dropped
                 if not is_simple(bound["kind"].value):
                     raise
                 member = None
         src, envelope = unwrap(ctx, payload_arg.value)
-        if fn.v3 == "checkpoint":
+        if payload.record == "checkpoint-event":
             build = self.payloads.checkpoint(src, envelope, member)
         else:
             build = self.payloads.metric(src)
@@ -146,16 +148,3 @@ class HostCallTransform:
             ctx.replace(call, rule, lambda u: u.with_changes(func=func, args=[cst.Arg(build())]))
         if envelope is not None and envelope.statement is not None:
             ctx.delete(envelope.statement, rule)
-
-
-def _integer_codes() -> dict:
-    """v3 host function (WIT name) -> its integer codes (`[rule.codes]` in rules/wit.toml)."""
-    from ...ruletable import default_table
-
-    return default_table().integer_codes
-
-
-def _coded() -> set[str]:
-    from ...ruletable import snake
-
-    return {snake(k) for k in _integer_codes()}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from . import tables
 from .context import MigrationContext
 from .resolve import Ref
 
@@ -24,7 +23,7 @@ class LeftoverScan:
 
     def run(self, refs: list[Ref]) -> None:
         v4_classes = {e.v4 for e in self.ctx.names.exports.values()}
-        helpers = {helper for _phase, helper in tables.MOVED_BODIES.values()}
+        helpers = {helper for _phase, helper in self.ctx.names.moved_bodies.values()}
         for ref in refs:
             if ref.package != "wit_world.exports" or ref.item not in v4_classes:
                 continue

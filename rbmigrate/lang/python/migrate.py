@@ -74,7 +74,7 @@ def _refs_matter(ctx: MigrationContext, bindings: list) -> bool:
         return True
     from .prefilter import may_use_stream_as_dict
 
-    return may_use_stream_as_dict(ctx.data)
+    return may_use_stream_as_dict(ctx.data, ctx.fctx.rules)
 
 
 def _import_references(scopes) -> dict[str, list[cst.CSTNode]]:

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 
 from ...ruletable import RuleTable, pascal, screaming, snake
-from .wit_surface import surface, type_owner
+from .words import moved_bodies
 
 BINDINGS = "wit_world"
 IMPORTS = "wit_world.imports"
@@ -60,8 +60,9 @@ class ProtocolNames:
 
     def __init__(self, table: RuleTable):
         self.table = table
-        self.v3 = surface("v3")
-        self.v4 = surface("v4")
+        self.v3 = table.wit("v3").interfaces
+        self.v4 = table.wit("v4").interfaces
+        self._v4_owner = table.wit("v4").type_owner
         iface_renames = table.interface_renames
         self.module_renames: dict[str, tuple[str, str]] = {
             snake(old): (snake(r.new.wit), r.rule_id) for old, r in iface_renames.items()
@@ -72,6 +73,9 @@ class ProtocolNames:
         self.params = {(r.owner and snake(r.owner), r.old.snake): (r.new.snake, r.rule_id) for r in table.renames if r.item == "param"}
         self.fields = {(pascal(r.owner), r.old.snake): (r.new.snake, r.rule_id) for r in table.renames if r.item == "field"}
         self.exports = self._exports()
+        self.moved_bodies = moved_bodies(table)  # v3 role function -> (phase, private helper), in phase order
+        self.stream_context = _stream_context(table)
+        self.payloads = {snake(name): p for name, p in table.payloads.items()}
 
     # --- host functions -------------------------------------------------------
 
@@ -82,15 +86,17 @@ class ProtocolNames:
                 by_name[r.old.wit] = r
         module, iface_rule = self.module_renames[V3_HOST]
         out = {}
-        for name, params in self.v3[V3_HOST].functions.items():
+        for name, function in self.v3[V3_HOST].functions.items():
+            params = function.param_names
             r = by_name.get(name)
             new = r.new.wit if r else name
-            if new not in self.v4[module.replace("_", "-")].functions:
+            target = r.new_interface if r and r.new_interface else module.replace("_", "-")
+            if new not in self.v4[target].functions:
                 raise ValueError(f"host function {name!r} has no v4 counterpart in the rule table")
             out[snake(name)] = HostFunction(
                 v3=snake(name),
                 v4=snake(new),
-                v4_module=module,
+                v4_module=snake(r.new_interface) if r and r.new_interface else module,
                 params=tuple(snake(p) for p in params),
                 rule_id=r.rule_id if r else iface_rule,
             )
@@ -115,23 +121,23 @@ class ProtocolNames:
 
     def type_ref(self, wit_type: str) -> tuple[str, str]:
         """(v4 module, Pascal name) of a v4 type given in WIT spelling."""
-        owner = type_owner("v4", wit_type)
+        owner = self._v4_owner.get(wit_type)
         if owner is None:
             raise KeyError(wit_type)
         return snake(owner), pascal(wit_type)
 
     def member(self, wit_enum: str, wit_case: str) -> Member:
-        owner = type_owner("v4", wit_enum)
+        owner = self._v4_owner.get(wit_enum)
         if owner is None or wit_case not in self.v4[owner].enums.get(wit_enum, []):
             raise KeyError(f"{wit_enum}.{wit_case}")
         return Member(snake(owner), pascal(wit_enum), screaming(wit_case))
 
     def enum_cases(self, wit_enum: str) -> list[str]:
-        owner = type_owner("v4", wit_enum)
+        owner = self._v4_owner.get(wit_enum)
         return list(self.v4[owner].enums[wit_enum]) if owner else []
 
     def record_fields(self, wit_record: str) -> list[str]:
-        owner = type_owner("v4", wit_record)
+        owner = self._v4_owner.get(wit_record)
         return [snake(f) for f in self.v4[owner].records[wit_record]] if owner else []
 
     # --- exports ----------------------------------------------------------------
@@ -189,3 +195,15 @@ class ProtocolNames:
 @functools.lru_cache(maxsize=4)
 def names_for(table: RuleTable) -> ProtocolNames:
     return ProtocolNames(table)
+
+
+def _stream_context(table: RuleTable) -> dict[str, tuple[str | None, str]]:
+    """v3 ctx key path (dotted) -> (v4 template, kind), from `[[rule.context-key]]` (rules/python.toml).
+
+    The kind is written as the stream-context transform reads it: ``enum:<wit enum>`` for enums and
+    a trailing ``?`` for keys that are none when absent."""
+    out = {}
+    for path, key in table.context_keys.items():
+        kind = key["kind"] + (f":{key['enum']}" if key["kind"] == "enum" else "") + ("?" if key.get("optional") else "")
+        out[path] = (key.get("v4"), kind)
+    return out

@@ -204,7 +204,8 @@ class PayloadConverter:
     def checkpoint(self, src: DictSource, envelope: DictSource | None, code_member) -> object:
         ctx = self.ctx
         els = src.elements()
-        known = set(tables.CHECKPOINT_FIELDS) | set(tables.CHECKPOINT_CURSOR) | {"kind"}
+        spec = ctx.names.payloads["checkpoint"]
+        known = set(spec.keys) | set(spec.cursor) | {"kind"}
         unknown = sorted(set(els) - known)
         if unknown:
             raise Unconvertible(src.node, f"the checkpoint payload has keys with no v4 field: {', '.join(unknown)}")
@@ -213,9 +214,9 @@ class PayloadConverter:
         if kind_el is not None:
             text = string_value(kind_el.value)
             if text is not None:
-                if text not in tables.CHECKPOINT_KIND_STRINGS:
+                if text not in spec.kind_strings:
                     raise Unconvertible(kind_el.value, f"unknown checkpoint kind {text!r}")
-                from_payload = ctx.names.member("checkpoint-kind", tables.CHECKPOINT_KIND_STRINGS[text])
+                from_payload = ctx.names.member("checkpoint-kind", spec.kind_strings[text])
                 if member is not None and member != from_payload:
                     raise Unconvertible(kind_el.value, "the payload kind disagrees with the kind argument")
                 member = from_payload
@@ -242,13 +243,13 @@ class PayloadConverter:
             el = els[key]
             if key == "kind":
                 fields.append(Field("kind", lambda: kind_expr, el))
-            elif key in tables.CHECKPOINT_CURSOR:
+            elif key in spec.cursor:
                 if not cursor_added:
                     cursor_added = True
                     fields.append(Field("cursor", self._cursor(els), None))
                 fields[-1] = Field("cursor", fields[-1].build, el)
             else:
-                fields.append(Field(tables.CHECKPOINT_FIELDS[key], self.value(el), el))
+                fields.append(Field(spec.keys[key], self.value(el), el))
         if "stream" not in els:
             fields.insert(1, Field("stream", self.value(stream_el), None))
         if not cursor_added:
@@ -257,7 +258,7 @@ class PayloadConverter:
 
     def _cursor(self, els: dict[str, cst.DictElement]):
         ctx = self.ctx
-        field_el, value_el = (els.get(k) for k in tables.CHECKPOINT_CURSOR)
+        field_el, value_el = (els.get(k) for k in ctx.names.payloads["checkpoint"].cursor)
         if field_el is None or is_none(field_el.value):
             _dropped(value_el, "`cursor_value` (no cursor field)")
             return lambda: cst.Name("None")
@@ -291,7 +292,7 @@ class PayloadConverter:
     def metric(self, src: DictSource) -> object:
         ctx = self.ctx
         els = src.elements()
-        unknown = sorted(set(els) - set(tables.METRIC_KEYS))
+        unknown = sorted(set(els) - set(ctx.names.payloads["metric"].keys))
         if unknown:
             raise Unconvertible(src.node, f"the metric payload has keys with no v4 field: {', '.join(unknown)}")
         for key in ("name", "value"):

@@ -20,9 +20,8 @@ import functools
 import re
 
 from ...ruletable import RuleTable
-from . import tables
 from .names import BINDINGS, IMPORTS, names_for
-from .words import table_words
+from .words import moved_bodies, table_words
 
 _DICT_METHODS = ("get", "items", "keys", "values")
 
@@ -51,15 +50,15 @@ def may_hold_v3(data: bytes, table: RuleTable) -> bool:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True  # the adapter reports what is wrong with it
-    return _binds_v3_module(tree, _v3_modules(table)) or _dict_style_stream(tree)
+    return _binds_v3_module(tree, _v3_modules(table)) or _dict_style_stream(tree, table)
 
 
-def may_use_stream_as_dict(data: bytes) -> bool:
+def may_use_stream_as_dict(data: bytes, table: RuleTable) -> bool:
     """Can a file hold an RB905 use of the typed stream record (a superset: see :func:`_dict_style_stream`)?"""
     if b"ctx_json" in data:
         return True
     try:
-        return _dict_style_stream(ast.parse(data))
+        return _dict_style_stream(ast.parse(data), table)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True
 
@@ -92,9 +91,9 @@ def _binds_v3_module(tree: ast.AST, v3: frozenset[str]) -> bool:
     return False
 
 
-def _dict_style_stream(tree: ast.AST) -> bool:
+def _dict_style_stream(tree: ast.AST, table: RuleTable) -> bool:
     """A moved method ``(self, request)`` that reads ``request.stream`` like the v3 dict (superset of RB905)."""
-    helpers = {helper for _phase, helper in tables.MOVED_BODIES.values()}
+    helpers = {helper for _phase, helper in moved_bodies(table).values()}
     for fn in ast.walk(tree):
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.name not in helpers:
             continue

@@ -12,25 +12,21 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ...ruletable import pascal, snake
 from .context import MigrationContext
 from .hostcalls import v4_ref
 from .imports import ImportPlanner
 from .resolve import Ref
 
-ADDED_FIELDS = {"ValidationResult": ("warnings", "RB201")}  # v3 record -> field v4 adds (empty list)
+EMPTY = {"list": "[]", "option": "None"}  # the empty value of a field v4 adds, by its WIT type
 
 
 class RecordTransform:
     def __init__(self, ctx: MigrationContext, planner: ImportPlanner):
         self.ctx = ctx
         self.planner = planner
-        self._check_added_fields()
-
-    def _check_added_fields(self) -> None:
-        for v3, (name, _rule) in ADDED_FIELDS.items():
-            move = self.ctx.names.types[v3]
-            if name not in self.ctx.names.record_fields(move.wit):
-                raise AssertionError(f"{move.v4} has no field {name!r}")
+        # v3 record (Pascal) -> the fields its v4 record adds (derived from wit/v3 and wit/v4)
+        self.added = {pascal(v3): fields for v3, fields in ctx.fctx.rules.added_fields.items()}
 
     def run(self, refs: list[Ref]) -> None:
         ctx = self.ctx
@@ -61,18 +57,24 @@ class RecordTransform:
             if arg.keyword is not None and (ref.item, arg.keyword.value) in ctx.names.fields:
                 new, rule = ctx.names.fields[(ref.item, arg.keyword.value)]
                 ctx.replace_with(arg.keyword, rule, cst.Name(new))
-        added = ADDED_FIELDS.get(ref.item)
-        if added is None:
-            return
-        name, rule = added
+        for added in self.added.get(ref.item, ()):
+            self._add_field(call, snake(added.name), added.empty, added.rule_id)
+
+    def _add_field(self, call: cst.Call, name: str, empty: str | None, rule: str) -> None:
+        ctx = self.ctx
         if any(a.keyword is not None and a.keyword.value == name for a in call.args):
             return
+        if empty is None:
+            ctx.finding(call, rule, f"the v4 record has a new field `{name}` with no empty value",
+                        f"Pass `{name}=` explicitly.")
+            return
+        value = EMPTY[empty]
 
         # an insertion, not a rewrite of the call: the call's own edits (and alignment) stay fine-grained
         data = ctx.data
         if not call.args:
             at = ctx.span(call)[1] - 1
-            ctx.insert(at, f"{name}=[]", rule)
+            ctx.insert(at, f"{name}={value}", rule)
             return
         last = call.args[-1]
         if isinstance(last.comma, cst.Comma):
@@ -81,7 +83,7 @@ class RecordTransform:
             else:
                 gap_start = data.index(b"(", ctx.span(call.func)[1]) + 1
             gap = data[gap_start:ctx.span(last)[0]].decode("utf-8")
-            ctx.insert(data.index(b",", ctx.span(last)[1]) + 1, f"{gap}{name}=[],", rule)
+            ctx.insert(data.index(b",", ctx.span(last)[1]) + 1, f"{gap}{name}={value},", rule)
         else:
-            ctx.insert(ctx.span(last.value)[1], f", {name}=[]", rule)
+            ctx.insert(ctx.span(last.value)[1], f", {name}={value}", rule)
 

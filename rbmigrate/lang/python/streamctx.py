@@ -6,7 +6,7 @@ subscripts and ``.get("key")`` calls, ``or {...}`` defaults, helper functions
 of the same module that receive it (or a part of it) as a parameter or return
 a part of it, and ``for`` loops over the schema columns. Every access it can
 prove becomes attribute access on the typed record, following the key table of
-:mod:`.tables`; string values that are enums in v4 are compared and formatted
+`[[rule.context-key]]` (rules/python.toml); string values that are enums in v4 are compared and formatted
 as enum members. Every other use is a finding, and the code is left as it is.
 
 Helpers that need a field of the run request (``limits.max_records`` →
@@ -23,7 +23,6 @@ import libcst as cst
 from libcst.metadata import Assignment
 
 from ...ruletable import kebab
-from . import tables
 from .context import MigrationContext
 from .imports import ImportPlanner
 from .payloads import _break, _too_long
@@ -38,9 +37,10 @@ DICTLIKE = {"record", "optional", "virtual", "presence", "schema", "columns"}
 MATERIAL = {"record", "optional", "schema", "columns"}
 
 
-def spec(path: tuple[str, ...]) -> tuple[str | None, str, bool] | None:
-    """(template, kind, optional) of a v3 key path, or None when the key is unknown."""
-    entry = tables.STREAM_CONTEXT.get(".".join(path))
+def spec(table: dict, path: tuple[str, ...]) -> tuple[str | None, str, bool] | None:
+    """(template, kind, optional) of a v3 key path in ``table`` (``ProtocolNames.stream_context``),
+    or None when the key is unknown."""
+    entry = table.get(".".join(path))
     if entry is None:
         return None
     template, kind = entry
@@ -191,7 +191,7 @@ class Analysis:
             return
         self.seen.add(key)
         ctx = self.ctx
-        entry = spec(val.path)
+        entry = spec(self.ctx.names.stream_context, val.path)
         if entry is None:
             self.find(node, FINDING, f"{describe(val.path)} has no v4 counterpart (unknown key)")
             return
@@ -226,7 +226,7 @@ class Analysis:
 
     def child(self, val: Val, key: str, get_default: cst.CSTNode | None = None) -> Val:
         path = val.path + (key,)
-        parent = spec(val.path)
+        parent = spec(self.ctx.names.stream_context, val.path)
         parent_kind = parent[1] if parent else ""
         fallback = None
         guard = None
@@ -245,7 +245,7 @@ class Analysis:
         if not val.opaque:
             self.terminal(node, val)
         if kind.startswith("enum:"):
-            self.enum_flow(node, kind[5:], spec(val.path)[2] and val.fallback is None)
+            self.enum_flow(node, kind[5:], spec(self.ctx.names.stream_context, val.path)[2] and val.fallback is None)
         parent = self.ctx.parent(node)
         if isinstance(parent, cst.Return) and not val.opaque:
             self.returned(parent, node, val)
@@ -414,7 +414,7 @@ class Analysis:
         if previous is not None and previous.path != val.path:
             self.find(node, FINDING, f"`{fdef.name.value}` returns different parts of the stream context")
             return
-        entry = spec(val.path)
+        entry = spec(self.ctx.names.stream_context, val.path)
         if entry[1] in ("virtual", "presence"):
             self.find(node, FINDING, f"`{fdef.name.value}` returns {describe(val.path)}, which has no v4 counterpart")
             return
@@ -429,7 +429,7 @@ class Analysis:
 
     def _call_result(self, call: cst.Call, fdef: cst.FunctionDef) -> None:
         ret = self.returns[fdef]
-        kind = spec(ret.path)[1]
+        kind = spec(self.ctx.names.stream_context, ret.path)[1]
         if kind in MATERIAL:
             anchor = Anchor("call", ret.path, node=call, pure=_is_pure(fdef))
             self.flow(call, Val(ret.path, anchor))
@@ -596,7 +596,7 @@ class Analysis:
                     raise _NeedsRequest(candidate)
                 raise Unrenderable("the stream record is not reachable here")
             return cst.Attribute(req, cst.Name("stream"))
-        entry = spec(path)
+        entry = spec(self.ctx.names.stream_context, path)
         if entry is None or entry[0] is None:
             raise Unrenderable(f"{describe(path)} has no v4 counterpart")
         return self.expand(node, replace(val, fallback=None, guard=None), entry[0], used)
@@ -625,7 +625,7 @@ class Analysis:
                     raise _NeedsRequest(candidate)
                 raise Unrenderable("the run request is not reachable here")
             return lambda: req
-        template, kind, optional = spec(val.path)
+        template, kind, optional = spec(self.ctx.names.stream_context, val.path)
         if template is None:
             raise Unrenderable(f"{describe(val.path)} has no v4 counterpart")
         used: list = []
@@ -636,7 +636,7 @@ class Analysis:
             raise Unrenderable("the helper call that computes this part of the context would be dropped")
         guard_expr = None
         if val.guard is not None:
-            guard_template = spec(val.guard)[0]
+            guard_template = spec(self.ctx.names.stream_context, val.guard)[0]
             guard_expr = self.expand(node, replace(val, fallback=None, guard=None), guard_template, [])
         fallback = None  # () -> expression
         if val.fallback is not None and (val.guard is not None or optional):

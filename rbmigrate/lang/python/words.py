@@ -7,7 +7,13 @@ import re
 
 from ...ruletable import RuleTable, spellings
 
-SPLIT_RULES = {"RB011"}  # `types` is split in v4: no single new name to write into prose
+
+
+def moved_bodies(table: RuleTable) -> dict[str, tuple[str, str]]:
+    """v3 role function (WIT) -> (run-phase case, private helper its body moves into), in run-phase order."""
+    order = table.wit("v4").enum_cases("run-phase")
+    moves = sorted(table.run_phases, key=lambda m: order.index(m.phase))
+    return {m.function: (m.phase, "_" + m.helper.replace("-", "_")) for m in moves}
 
 
 def _distinctive(name: str) -> bool:
@@ -24,7 +30,8 @@ def table_words(table: RuleTable) -> tuple[dict[str, tuple[str | None, str]], re
             if _distinctive(old):
                 # a reshaped function (`run_read` → `run` + `_read_stream`) has no single new name either
                 reshaped = rename.rule_id in table and table.get(rename.rule_id).kind == "reshape"
-                single = not (rename.rule_id in SPLIT_RULES or reshaped)
+                split = rename.item == "interface" and rename.old.wit in table.split_interfaces
+                single = not (split or reshaped)
                 words.setdefault(old, (new if single else None, rename.rule_id))
     if not words:
         return words, None

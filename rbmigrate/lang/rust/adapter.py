@@ -19,11 +19,10 @@ from ..base import Adapter, FileContext, ParseError, UnitContext
 from . import docs, literals, macros, methods, paths, strings, syntax, traits, uses
 from .plan import FilePlan
 from .scope import CrateFacts, FileScopes, module_path_of
-from .vocab import ROLE_METHODS, is_host_trait, vocab
+from .vocab import is_host_trait, vocab
 
 _SHARED = "rust"
 SDK_PACKAGE = "rapidbyte-sdk"
-_HELPER_FN = re.compile(rb"\bfn\s+(?:" + b"|".join(r.helper.encode() for r in ROLE_METHODS) + rb")\b")
 _SKIP = {"target", ".git", "node_modules", ".venv", "venv"}
 
 
@@ -113,6 +112,7 @@ class RustAdapter(Adapter):
         )
         # files the prefilter skipped can still define a helper name a moved body would take (RB906)
         seen = {str(fctx.path) for fctx, _ in parsed}
+        helper_fn = re.compile(rb"\bfn\s+(?:" + b"|".join(r.helper.encode() for r in facts.vocab.role_methods) + rb")\b")
         extra = []
         for path in _crate_sources(unit.root):
             if str(path) in seen:
@@ -121,7 +121,7 @@ class RustAdapter(Adapter):
                 data = path.read_bytes()
             except OSError:
                 continue
-            if _HELPER_FN.search(data):
+            if helper_fn.search(data):
                 fctx = FileContext(path=path, display=str(path), unit=unit)
                 extra.append((fctx, self.parse(data, fctx)))
         scopes_by_path: dict[str, FileScopes] = {}

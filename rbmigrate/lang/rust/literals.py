@@ -1,5 +1,8 @@
-"""Struct literals that change shape: ``ConnectorInfo`` → ``OpenInfo`` and ``ValidationResult`` → ``ValidationReport``.
+"""Struct literals that change shape (``ConnectorInfo`` → ``OpenInfo``, ``ValidationResult`` → ``ValidationReport``).
 
+What changes is data: fields a type's rule renames or folds into a nested
+record (``[rule.rust]`` ``fields`` / ``fold`` in rules/rust.toml) and fields a
+v4 record adds (derived from wit/v3 and wit/v4), through ``Vocab.literals``.
 Layout follows rustfmt (the inputs are rustfmt-formatted): a new field goes on
 its own line in a multi-line literal and inline in a one-line literal that
 still fits; a nested literal breaks over lines when its line would be too wide.
@@ -15,69 +18,78 @@ if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
     from .plan import FilePlan
-
-RENAMED_FIELDS = {"features": "capabilities"}  # ConnectorInfo → OpenInfo (rules/rust.toml RB407)
-BATCH_FIELD = "default_max_batch_bytes"
-WARNINGS = "warnings: Vec::new()"
+    from .vocab import LiteralChange
 
 
 def plan_literals(plan: "FilePlan") -> None:
+    changes = plan.vocab.literals
     for lit in plan.captures.get("lit", ()):
         name = field(lit, "name")
         body = field(lit, "body")
         if name is None or body is None or plan.is_frozen(lit.start_byte, lit.end_byte):
             continue
         target = plan.scopes.resolve(name)
-        if target is None:
+        change = changes.get(target.name) if target is not None else None
+        if change is None:
             continue
         sdk = target.kind == "sdk"
         binding = target.kind == "binding" and target.path[:1] == ("types",)
-        if (sdk or binding) and target.name == "ValidationResult":
-            _validation(plan, lit, body)
-        elif sdk and target.name == "ConnectorInfo":
-            _open_info(plan, lit, body)
+        if change.added and (sdk or binding):  # a WIT record: the SDK type and the generated binding
+            _added(plan, body, change)
+        elif sdk and (change.renamed or change.fold):
+            _reshape(plan, lit, body, change)
 
 
 def plan_field_reads(plan: "FilePlan") -> None:
     """``info.default_max_batch_bytes`` on a v3 ``ConnectorInfo``: the value moved into ``default_limits``."""
-    if BATCH_FIELD.encode() not in plan.data:
-        return
-    for node in plan.captures.get("field", ()):
-        name = field(node, "field")
-        if name is not None and name.text == BATCH_FIELD.encode() and not plan.is_frozen(node.start_byte, node.end_byte):
-            plan.finding(
-                name,
-                "RB407",
-                "`default_max_batch_bytes` of the v3 `ConnectorInfo` is `default_limits.max_batch_bytes` of `OpenInfo`",
-                "Read `.default_limits.max_batch_bytes` instead.",
-                severity="error",
-            )
+    for change in plan.vocab.literals.values():
+        fold = change.fold
+        if fold is None or fold.old.encode() not in plan.data:
+            continue
+        for node in plan.captures.get("field", ()):
+            name = field(node, "field")
+            if name is not None and name.text == fold.old.encode() and not plan.is_frozen(node.start_byte, node.end_byte):
+                plan.finding(
+                    name,
+                    change.rule_id,
+                    f"`{fold.old}` of the v3 `{change.v3}` is `{fold.into}.{fold.field}` of `{change.v4}`",
+                    f"Read `.{fold.into}.{fold.field}` instead.",
+                    severity="error",
+                )
 
 
 def plan_sdk_records(plan: "FilePlan") -> None:
     """Inside the SDK: record definitions whose fields change are the SDK team's upgrade; report them."""
     if not plan.facts.is_sdk:
         return
+    by_name = {}
+    for change in plan.vocab.literals.values():
+        by_name[change.v3] = by_name[change.v4] = change
     for item in plan.captures.get("struct", ()):
         name = field(item, "name")
         body = field(item, "body")
         if name is None or body is None or body.type != "field_declaration_list":
             continue
+        change = by_name.get(text(name))
+        if change is None:
+            continue
         fields = {text(field(f, "name")) for f in named(body) if f.type == "field_declaration" and field(f, "name")}
-        n = text(name)
-        if n in ("ConnectorInfo", "OpenInfo") and (BATCH_FIELD in fields or set(RENAMED_FIELDS) & fields):
+        v3_fields = [*change.renamed, *([change.fold.old] if change.fold else [])]
+        missing = [(f, ty) for f, _empty, ty in change.added if f not in fields]
+        if set(v3_fields) & fields:
+            new_fields = [*change.renamed.values(), *([f"{change.fold.into}: {change.fold.type}"] if change.fold else [])]
             plan.finding(
                 name,
-                "RB407",
-                "`OpenInfo` (v3 `ConnectorInfo`) still has the v3 fields `features` / `default_max_batch_bytes`",
-                "Give the SDK type the v4 fields `capabilities: Vec<Feature>` and `default_limits: StreamLimits`.",
+                change.rule_id,
+                f"`{change.v4}` (v3 `{change.v3}`) still has the v3 fields " + " / ".join(f"`{f}`" for f in v3_fields),
+                "Give the SDK type the v4 fields " + " and ".join(f"`{f}`" for f in new_fields) + ".",
                 severity="error",
             )
-        elif n in ("ValidationResult", "ValidationReport") and "warnings" not in fields:
+        elif missing:
             plan.finding(
                 name,
-                "RB201",
-                "`ValidationReport` (v3 `ValidationResult`) has no `warnings: Vec<String>` field",
+                change.rule_id,
+                f"`{change.v4}` (v3 `{change.v3}`) has no " + ", ".join(f"`{f}: {ty}`" for f, ty in missing) + " field",
                 "Add the field to the SDK type and carry it through the WIT conversion.",
                 severity="error",
             )
@@ -96,13 +108,14 @@ def _field_name(init: "Node") -> str:
     return ""
 
 
-def _validation(plan: "FilePlan", lit: "Node", body: "Node") -> None:
+def _added(plan: "FilePlan", body: "Node", change: "LiteralChange") -> None:
     inits = _fields(body)
     if not inits or any(i.type == "base_field_initializer" for i in inits):
         return
-    if any(_field_name(i) == "warnings" for i in inits):
-        return
-    _append_field(plan, body, inits, WARNINGS, "RB201")
+    have = {_field_name(i) for i in inits}
+    for name, empty, _ty in change.added:
+        if name not in have:
+            _append_field(plan, body, inits, f"{name}: {empty}", change.rule_id)
 
 
 def _append_field(plan: "FilePlan", body: "Node", inits: list["Node"], new_field: str, rule: str) -> None:
@@ -140,19 +153,21 @@ def _append_field(plan: "FilePlan", body: "Node", inits: list["Node"], new_field
     plan.edit((body.start_byte, body.end_byte), text_, rule)
 
 
-def _open_info(plan: "FilePlan", lit: "Node", body: "Node") -> None:
+def _reshape(plan: "FilePlan", lit: "Node", body: "Node", change: "LiteralChange") -> None:
     inits = _fields(body)
     names = {_field_name(i) for i in inits}
-    if "capabilities" in names or "default_limits" in names:
-        return
+    renamed, fold = change.renamed, change.fold
+    if set(renamed.values()) & names or (fold is not None and fold.into in names):
+        return  # already v4
     data = plan.data
-    limits = plan.sdk_name(lit, "StreamLimits")
+    rule = change.rule_id
+    record = plan.sdk_name(lit, fold.type) if fold is not None else ""
     if b"\n" in data[body.start_byte : body.end_byte]:
         for init in inits:  # a multi-line literal: each field in place
             fname = _field_name(init)
-            if fname in RENAMED_FIELDS:
-                _rename_field(plan, init, fname)
-            elif fname == BATCH_FIELD:
+            if fname in renamed:
+                _rename_field(plan, init, fname, renamed[fname], rule)
+            elif fold is not None and fname == fold.old:
                 indent = line_indent(data, init.start_byte)
                 value = _value_text(plan, init)
                 start = line_start(data, init.start_byte)
@@ -160,22 +175,21 @@ def _open_info(plan: "FilePlan", lit: "Node", body: "Node") -> None:
                 end = len(data) if end < 0 else end
                 prefix = len(data[start : init.start_byte].decode("utf-8"))
                 suffix = len(data[init.end_byte : end].rstrip(b"\r").decode("utf-8"))
-                plan.edit(init, _limits_text(plan, limits, value, indent, prefix, suffix), "RB407")
+                plan.edit(init, _fold_text(plan, fold, record, value, indent, prefix, suffix), rule)
         return
-    if BATCH_FIELD not in names:
+    if fold is None or fold.old not in names:
         for init in inits:
-            if _field_name(init) in RENAMED_FIELDS:
-                _rename_field(plan, init, _field_name(init))
+            if _field_name(init) in renamed:
+                _rename_field(plan, init, _field_name(init), renamed[_field_name(init)], rule)
         return
     # a one-line literal: print it again, on one line when it still fits, else one field per line
     texts = []
     for init in inits:
         fname = _field_name(init)
-        if fname in RENAMED_FIELDS:
-            new = RENAMED_FIELDS[fname]
+        if fname in renamed:
             value = fname if init.type == "shorthand_field_initializer" else _value_text(plan, init)
-            texts.append((f"{new}: {value}", None))
-        elif fname == BATCH_FIELD:
+            texts.append((f"{renamed[fname]}: {value}", None))
+        elif fname == fold.old:
             texts.append((None, _value_text(plan, init)))
         else:
             texts.append((plan.render(init.start_byte, init.end_byte), None))
@@ -184,16 +198,16 @@ def _open_info(plan: "FilePlan", lit: "Node", body: "Node") -> None:
     end = len(data) if end < 0 else end
     before = len(data[start : body.start_byte].decode("utf-8"))
     after = len(data[body.end_byte : end].rstrip(b"\r").decode("utf-8"))
-    single_limits = lambda v: f"default_limits: {limits} {{ max_batch_bytes: {v}, ..{limits}::default() }}"
-    flat = [t if t is not None else single_limits(v) for t, v in texts]
+    single = lambda v: _fold_single(fold, record, v)  # noqa: E731
+    flat = [t if t is not None else single(v) for t, v in texts]
     inner = ", ".join(flat)
     if (
         "\n" not in inner
         and before + len(inner) + 4 + after <= plan.facts.max_width
         and len(inner) <= plan.facts.struct_lit_width
-        and len(single_limits("").replace("default_limits: ", "")) <= plan.facts.struct_lit_width
+        and len(single("").replace(f"{fold.into}: ", "")) <= plan.facts.struct_lit_width
     ):
-        plan.edit(body, "{ " + inner + " }", "RB407")
+        plan.edit(body, "{ " + inner + " }", rule)
         return
     indent = line_indent(data, body.start_byte)
     field_indent = indent + plan.facts.indent_unit
@@ -201,17 +215,16 @@ def _open_info(plan: "FilePlan", lit: "Node", body: "Node") -> None:
     lines = []
     for t, v in texts:
         if t is None:
-            t = _limits_text(plan, limits, v, field_indent, len(field_indent), 1)
+            t = _fold_text(plan, fold, record, v, field_indent, len(field_indent), 1)
         lines.append(f"{field_indent}{t},")
-    plan.edit(body, "{" + nl + nl.join(lines) + nl + indent + "}", "RB407")
+    plan.edit(body, "{" + nl + nl.join(lines) + nl + indent + "}", rule)
 
 
-def _rename_field(plan: "FilePlan", init: "Node", fname: str) -> None:
-    new = RENAMED_FIELDS[fname]
+def _rename_field(plan: "FilePlan", init: "Node", fname: str, new: str, rule: str) -> None:
     if init.type == "shorthand_field_initializer":
-        plan.edit(init, f"{new}: {fname}", "RB407")
+        plan.edit(init, f"{new}: {fname}", rule)
     else:
-        plan.edit(field(init, "field"), new, "RB407")
+        plan.edit(field(init, "field"), new, rule)
 
 
 def _value_text(plan: "FilePlan", init: "Node") -> str:
@@ -221,15 +234,19 @@ def _value_text(plan: "FilePlan", init: "Node") -> str:
     return plan.render(value.start_byte, value.end_byte)
 
 
-def _limits_text(plan: "FilePlan", limits: str, value: str, indent: str, prefix: int, suffix: int) -> str:
+def _fold_single(fold, record: str, value: str) -> str:
+    return f"{fold.into}: {record} {{ {fold.field}: {value}, ..{record}::default() }}"
+
+
+def _fold_text(plan: "FilePlan", fold, record: str, value: str, indent: str, prefix: int, suffix: int) -> str:
     """``default_limits: StreamLimits { max_batch_bytes: X, ..StreamLimits::default() }``, as rustfmt lays it out."""
-    single = f"default_limits: {limits} {{ max_batch_bytes: {value}, ..{limits}::default() }}"
-    body_len = len(single) - len(f"default_limits: {limits} {{  }}")
+    single = _fold_single(fold, record, value)
+    body_len = len(single) - len(f"{fold.into}: {record} {{  }}")
     if "\n" not in value and prefix + len(single) + suffix <= plan.facts.max_width and body_len <= plan.facts.struct_lit_width:
         return single
     inner = indent + plan.facts.indent_unit
     nl = plan.newline
     return (
-        f"default_limits: {limits} {{{nl}{inner}max_batch_bytes: {value},{nl}"
-        f"{inner}..{limits}::default(){nl}{indent}}}"
+        f"{fold.into}: {record} {{{nl}{inner}{fold.field}: {value},{nl}"
+        f"{inner}..{record}::default(){nl}{indent}}}"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from ...ruletable import pascal
 from .scope import Target, binding_split
 from .syntax import enclosing, field, named, path_segments, text
 
@@ -277,7 +278,6 @@ def _retyped_call(plan: "FilePlan", item: "Node") -> None:
     report_retyped(plan, call, text(item))
 
 
-PAYLOAD_FUNCTIONS = ("checkpoint", "metric", "emit_dlq_record")
 _INTEGERS = {"u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize"}
 
 
@@ -348,25 +348,30 @@ def report_retyped(plan: "FilePlan", call: "Node", name: str) -> None:
     args = field(call, "arguments")
     items = named(args) if args is not None else []
     new = plan.vocab.method_renames.get(old, (old,))[0]
-    if old in PAYLOAD_FUNCTIONS:
-        v3_shape = (old == "checkpoint" and len(items) == 2) or (old == "emit_dlq_record" and len(items) == 4)
+    payload = plan.vocab.payloads.get(old)
+    if payload is not None:
+        record, v3_arity, v4_arity = payload
+        v3_shape = len(items) == v3_arity != v4_arity
         if v3_shape or any(_stringy(a) for a in items):
             plan.finding(
                 call,
                 "RB901",
                 f"`{new}` takes a typed record in v4; this call passes the v3 JSON payload",
-                "Build the `checkpoint-event` / `metric-event` / `dlq-record` record instead of the JSON string.",
+                f"Build the `{record}` record instead of the JSON string.",
             )
         return
-    first = items[0] if items else None
+    coded = plan.vocab.codes.get(old)
+    if coded is None:
+        return
+    index, enum = coded
+    first = items[index] if len(items) > index else None
     if first is None or not _integer_code(first):
         return
-    what = "log level" if old == "log" else "state scope"
     plan.finding(
         first,
         "RB907",
-        f"the {what} of `{new}` is an enum in v4; `{text(first)}` is an integer code",
-        f"Pass the `{'LogLevel' if old == 'log' else 'StateScope'}` member instead of the integer code.",
+        f"the {enum.replace('-', ' ')} of `{new}` is an enum in v4; `{text(first)}` is an integer code",
+        f"Pass the `{pascal(enum)}` member instead of the integer code.",
     )
 
 
@@ -378,7 +383,8 @@ def report_retyped_signature(plan: "FilePlan", item: "Node", name: str) -> None:
     params = field(item, "parameters")
     plist = [p for p in named(params) if p.type == "parameter"] if params is not None else []
     new = plan.vocab.method_renames.get(old, (old,))[0]
-    if old in PAYLOAD_FUNCTIONS:
+    payload = plan.vocab.payloads.get(old)
+    if payload is not None:
         def v3_param(p: "Node") -> bool:
             pat, ty = field(p, "pattern"), field(p, "type")
             ty_text = text(ty).replace(" ", "") if ty is not None else ""
@@ -388,17 +394,16 @@ def report_retyped_signature(plan: "FilePlan", item: "Node", name: str) -> None:
                 field(item, "name"),
                 "RB901",
                 f"`{new}` takes a typed record in v4; this definition still takes the v3 JSON payload",
-                "Change the parameters to the `checkpoint-event` / `metric-event` / `dlq-record` record and drop "
-                "the JSON parsing.",
+                f"Change the parameters to the `{payload[0]}` record and drop the JSON parsing.",
             )
         return
-    ty = field(plist[0], "type") if plist else None
+    coded = plan.vocab.codes.get(old)
+    ty = field(plist[coded[0]], "type") if coded is not None and len(plist) > coded[0] else None
     if ty is not None and text(ty) in _INTEGERS:
-        what = "`log-level`" if old == "log" else "`state-scope`"
         plan.finding(
             field(item, "name"),
             "RB907",
-            f"`{new}` takes a {what} enum in v4 where v3 took an integer code",
+            f"`{new}` takes a `{coded[1]}` enum in v4 where v3 took an integer code",
             "Change the integer parameter to the enum and map its members where the code was used.",
         )
 

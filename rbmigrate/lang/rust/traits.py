@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .syntax import field, line_indent, named, text
-from .vocab import ROLE_METHODS, ROLE_TRAITS, RoleMethod
+from .vocab import ROLE_TRAITS, RoleMethod
 
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
@@ -55,7 +55,7 @@ def _sdk_trait_definitions(plan: "FilePlan") -> None:
     """Inside the SDK: the role traits themselves are reshaped by the SDK's own team; report them."""
     if not plan.facts.is_sdk:
         return
-    v3_methods = {"init"} | {rm.method for rm in ROLE_METHODS}
+    v3_methods = {"init"} | {rm.method for rm in plan.vocab.role_methods}
     for trait in plan.captures.get("trait", ()):
         name = field(trait, "name")
         if name is None or text(name) not in ROLE_TRAITS or not plan.scopes.is_sdk(name, text(name)):
@@ -82,7 +82,7 @@ def analyze(plan: "FilePlan") -> list[Reshape]:
         if role is None or body is None or plan.is_frozen(impl.start_byte, impl.end_byte):
             continue
         methods = {text(field(f, "name")): f for f in named(body) if f.type == "function_item" and field(f, "name")}
-        present = [(rm, methods[rm.method]) for rm in ROLE_METHODS if rm.role == role and rm.method in methods]
+        present = [(rm, methods[rm.method]) for rm in plan.vocab.role_methods if rm.role == role and rm.method in methods]
         if "run" in methods:
             for rm, fn in present:
                 plan.finding(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...resources import wit_dir
 from ...ruletable import RuleTable, bindgen_accessor, pascal, snake
 
 SDK_CRATE = "rapidbyte_sdk"
@@ -44,13 +43,38 @@ class RoleMethod:
     rule_id: str
 
 
-# Recipes §0.8 and §2: which method serves which phase, and the helper it becomes.
-ROLE_METHODS = (
-    RoleMethod("Source", "discover", "discover_catalog", "Discover", "discover", False, "RB306"),
-    RoleMethod("Source", "read", "read_stream", "Read", "read", True, "RB303"),
-    RoleMethod("Destination", "write", "write_stream", "Write", "write", True, "RB304"),
-    RoleMethod("Transform", "transform", "transform_stream", "Transform", "transform", True, "RB305"),
-)
+def role_methods(table: RuleTable) -> tuple[RoleMethod, ...]:
+    """Recipes §0.8 and §2: which trait method serves which phase, and the helper it becomes
+    (`[rule.run-phase]` in rules/wit.toml), in the order of the v4 `run-phase` enum."""
+    order = table.wit("v4").enum_cases("run-phase")
+    moves = sorted(table.run_phases, key=lambda m: order.index(m.phase))
+    return tuple(
+        RoleMethod(m.rust_trait, m.rust_method, snake(m.helper), pascal(m.phase), snake(m.phase), m.takes_stream,
+                   m.rule_id)
+        for m in moves
+    )
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A v3 literal field whose value moves into a nested v4 record (`[rule.rust.fold]`)."""
+
+    old: str  # default_max_batch_bytes
+    into: str  # default_limits
+    type: str  # StreamLimits
+    field: str  # max_batch_bytes
+
+
+@dataclass(frozen=True)
+class LiteralChange:
+    """How a struct literal of a v3 record changes shape in v4 (rules/rust.toml, wit/v3 → wit/v4)."""
+
+    v3: str  # the v3 type (Pascal)
+    v4: str  # its v4 name
+    rule_id: str
+    renamed: dict  # v3 field -> v4 field
+    fold: Fold | None = None
+    added: tuple = ()  # (field, empty value expression, Rust type) a v4 literal gains
 
 
 @dataclass
@@ -70,6 +94,10 @@ class Vocab:
     accessors: dict[str, tuple[str, str]] = field(default_factory=dict)
     field_renames: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (Pascal, snake)
     impl_twins_rule: str = "RB411"
+    role_methods: tuple[RoleMethod, ...] = ()
+    literals: dict[str, LiteralChange] = field(default_factory=dict)  # v3 type (Pascal) -> its literal change
+    payloads: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # host fn -> (v4 record, v3/v4 arity)
+    codes: dict[str, tuple[int, str]] = field(default_factory=dict)  # host fn -> (index of the coded param, v4 enum)
     log_levels: tuple[str, ...] = ()
     state_scopes: tuple[str, ...] = ()
     v3_idents: frozenset[str] = frozenset()  # identifiers that are v3 names (for strings and comments)
@@ -87,15 +115,6 @@ def vocab(table: RuleTable) -> Vocab:
     v = _build(table)
     _CACHE[id(table)] = (table, v)
     return v
-
-
-def _enum_cases(version: str, name: str) -> tuple[str, ...]:
-    data = "".join(p.read_text(encoding="utf-8") for p in sorted(wit_dir(version).glob("*.wit")))
-    m = re.search(r"\benum\s+" + re.escape(name) + r"\s*\{([^}]*)\}", data)
-    if not m:
-        return ()
-    body = re.sub(r"//[^\n]*", "", m.group(1))
-    return tuple(pascal(part.strip()) for part in body.split(",") if part.strip())
 
 
 def _build(table: RuleTable) -> Vocab:
@@ -146,7 +165,23 @@ def _build(table: RuleTable) -> Vocab:
             v.moves[pascal(kebab)] = (rule_id, pascal(new), snake(owner))
     codes = table.integer_codes["log"].values  # the v3 integer codes, from rules/wit.toml
     v.log_levels = tuple(pascal(codes[i]) for i in range(len(codes)))
-    v.state_scopes = _enum_cases("v4", "state-scope")
+    v.state_scopes = tuple(pascal(c) for c in table.wit("v4").enum_cases("state-scope"))
+    v.role_methods = role_methods(table)
+    v.literals = _literal_changes(table, v)
+    v3_host, v4 = table.wit("v3"), table.wit("v4")
+    for rename in table.renames:
+        if rename.item != "function" or rename.interface != "host":
+            continue
+        old_fn = v3_host.function(rename.interface, rename.old.wit)
+        new_fn = v4.function(rename.new_interface, rename.new.wit)
+        if old_fn is None:
+            continue
+        payload = table.payloads.get(rename.old.wit)
+        if payload is not None:
+            v.payloads[rename.old.snake] = (payload.record, len(old_fn.params), len(new_fn.params) if new_fn else 1)
+        codes = table.integer_codes.get(rename.old.wit)
+        if codes is not None:
+            v.codes[rename.old.snake] = (old_fn.param_names.index(codes.param), codes.enum)
     idents = set(v.method_renames) | set(v.host_imports_renames) | set(v.type_renames) | set(v.guest_calls)
     idents |= set(v.accessors) | {name for name in v.interfaces if "_" in name}
     # distinctive spellings only: ``checkpoint`` and ``metric`` are ordinary words in prose
@@ -162,6 +197,37 @@ def _build(table: RuleTable) -> Vocab:
     v.prefilter = re.compile("|".join(sorted(tokens)).encode())
     v.v3_text = V3Text(v)
     return v
+
+
+_EMPTY = {"list": "Vec::new()", "option": "None"}  # the empty value of a field v4 adds, by its WIT type
+
+
+def rust_type(wit: str) -> str:
+    """The Rust spelling of a simple WIT type (``list<string>`` → ``Vec<String>``)."""
+    wit = wit.strip()
+    for kind, rust in (("list", "Vec"), ("option", "Option")):
+        if wit.startswith(kind + "<") and wit.endswith(">"):
+            return f"{rust}<{rust_type(wit[len(kind) + 1 : -1])}>"
+    return {"string": "String"}.get(wit, wit if wit[:1] in "uifb" and wit.isalnum() else pascal(wit))
+
+
+def _literal_changes(table: RuleTable, v: Vocab) -> dict[str, LiteralChange]:
+    out: dict[str, LiteralChange] = {}
+    for rule in table:
+        spec = rule.rust
+        if spec.get("item") == "type" and (spec.get("fields") or spec.get("fold")):
+            fold = spec.get("fold")
+            out[spec["from"]] = LiteralChange(
+                spec["from"], spec["to"], rule.id, dict(spec.get("fields", {})),
+                Fold(fold["from"], fold["into"], fold["type"], fold["field"]) if fold else None,
+            )
+    for record, fields in table.added_fields.items():
+        name = pascal(record)
+        new = v.type_renames.get(name, (name, ""))[0]
+        added = tuple((snake(f.name), _EMPTY[f.empty], rust_type(f.type)) for f in fields if f.empty in _EMPTY)
+        if added:
+            out[name] = LiteralChange(name, new, fields[0].rule_id, {}, None, added)
+    return out
 
 
 # Rust token separators: whitespace and comments (``a :: /* x */ b`` is one path).
