@@ -136,7 +136,8 @@ def run_options(func):
     )
 
 
-def run_selection(selection: Selection, mode: str, jobs: int | None, verbose: bool = False, allow_dirty: bool = False):
+def run_selection(selection: Selection, mode: str, jobs: int | None, verbose: bool = False, allow_dirty: bool = False,
+                  unsafe_fixes: bool = False):
     """Discover, shard and migrate; in ``apply`` mode also write. Returns ``(RunResult, path map)``."""
     from .batch import BatchOptions, run_batch
     from .discover import DiscoverOptions
@@ -149,6 +150,7 @@ def run_selection(selection: Selection, mode: str, jobs: int | None, verbose: bo
         shard=selection.shard,
         allow_dirty=allow_dirty,
         verbose=verbose,
+        unsafe_fixes=unsafe_fixes,
     )
     try:
         return run_batch(selection.paths, options)
@@ -223,6 +225,8 @@ def exit_code(run, check: bool = False, strict: bool = False, pending_fails: boo
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when anything would change.")
 @click.option("--strict", is_flag=True, help="Exit 1 when findings need manual work.")
 @click.option("--allow-dirty", is_flag=True, help="Write even into files with uncommitted changes.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="Also apply unsafe fixes (rules with fix = unsafe); without it they are findings showing the edit.")
 @click.option("--verify", "verify_after", is_flag=True,
               help="After writing, verify each migrated connector against a snapshot of its v3 original "
                    "(see `rbmigrate verify`).")
@@ -232,7 +236,7 @@ def exit_code(run, check: bool = False, strict: bool = False, pending_fails: boo
                    "(default: $RBMIGRATE_CACHE_DIR or ~/.cache/rbmigrate).")
 @output_options
 @run_options
-def apply(selection: Selection, show_diff, check, strict, allow_dirty, verify_after, pg_dsn, cache_dir,
+def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fixes, verify_after, pg_dsn, cache_dir,
           output: Output, jobs, verbose):
     """Migrate every v3 file under PATHS to v4 (in place unless --diff/--check).
 
@@ -252,7 +256,7 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, verify_af
         from .cli_verify import snapshot_originals
 
         snapshot = snapshot_originals(selection.paths, cache_dir)
-    run, _ = run_selection(selection, mode, jobs, verbose=verbose, allow_dirty=allow_dirty)
+    run, _ = run_selection(selection, mode, jobs, verbose=verbose, allow_dirty=allow_dirty, unsafe_fixes=unsafe_fixes)
     verify_code = EXIT_OK
     if snapshot is not None:
         from .cli_verify import verify_units
@@ -277,13 +281,14 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, verify_af
 
 @main.command()
 @selection_options
+@click.option("--unsafe-fixes", is_flag=True, help="List unsafe fixes as pending edits instead of findings.")
 @output_options
 @run_options
-def scan(selection: Selection, output: Output, jobs, verbose):
+def scan(selection: Selection, unsafe_fixes, output: Output, jobs, verbose):
     """List every remaining v3 usage with its rule id; exit 1 if any remain."""
     from .report import scan as scan_report
 
-    run, _ = run_selection(selection, "scan", jobs, verbose=verbose)
+    run, _ = run_selection(selection, "scan", jobs, verbose=verbose, unsafe_fixes=unsafe_fixes)
     emit(run, output, scan_report.render_usages(run), verbose)
     sys.exit(exit_code(run, pending_fails=True))
 

@@ -52,3 +52,12 @@ def apply_edits(data: bytes, edits: Iterable[Edit]) -> bytes:
 def drop_noops(data: bytes, edits: Iterable[Edit]) -> list[Edit]:
     """Edits that actually change something."""
     return [e for e in edits if data[e.start : e.end] != e.replacement.encode("utf-8")]
+
+
+def by_applicability(edits: Iterable[Edit], unsafe_fixes: bool = False) -> tuple[list[Edit], list[Edit]]:
+    """(edits to apply, edits only to show): ``safe`` always applies, ``unsafe`` with ``--unsafe-fixes``,
+    ``display`` never."""
+    applied, shown = [], []
+    for e in edits:
+        (applied if e.applicability == "safe" or (e.applicability == "unsafe" and unsafe_fixes) else shown).append(e)
+    return applied, shown

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import edits as edit_ops
 from .discover import Unit, discover, is_generated
 from .lang.base import FileContext, ParseError, UnitContext, get_adapter, language_of
-from .model import FileError, FileResult, PhaseTimes, RunResult, UnitResult
+from .model import Edit, FileError, FileResult, Finding, PhaseTimes, RunResult, Severity, UnitResult
 from .ruletable import RuleTable, default_table
 
 
@@ -27,7 +27,7 @@ class Options:
     mode: str = "apply"  # apply | diff | check | scan
     jobs: int = 1
     base: Path | None = None  # paths in reports are shown relative to this
-    extra: dict = field(default_factory=dict)
+    unsafe_fixes: bool = False  # apply edits whose applicability is `unsafe` (else they are findings)
 
 
 def display_path(path: Path, base: Path | None) -> str:
@@ -170,20 +170,22 @@ def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitRe
         adapter.prepare_unit([(fctx, data) for fctx, data, _, _ in items], uctx)
         times.plan += time.perf_counter() - t0
         for fctx, data, tree, fres in items:
-            _plan_file(adapter, fctx, data, tree, fres, times)
+            _plan_file(adapter, fctx, data, tree, fres, times, options.unsafe_fixes)
         t0 = time.perf_counter()
         result.errors.extend(adapter.validate_unit([item[3] for item in items] + failed.get(language, []), uctx))
         times.validate += time.perf_counter() - t0
     result.actions.extend(uctx.actions)
 
 
-def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, times: PhaseTimes) -> None:
+def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, times: PhaseTimes,
+               unsafe_fixes: bool = False) -> None:
     t0 = time.perf_counter()
     try:
         planned, findings = adapter.plan(tree, data, fctx)
         planned = edit_ops.drop_noops(data, planned)
-        fres.findings = findings
-        fres.edits = edit_ops.normalize(planned)
+        applied, suggested = edit_ops.by_applicability(planned, unsafe_fixes)
+        fres.findings = list(findings) + [_suggestion(fctx, data, e) for e in suggested]
+        fres.edits = edit_ops.normalize(applied)
         after = edit_ops.apply_edits(data, fres.edits) if fres.edits else data
     except ParseError as exc:
         fres.error = exc.to_file_error()
@@ -209,6 +211,22 @@ def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, 
         )
     finally:
         times.validate += time.perf_counter() - t1
+
+
+def _suggestion(fctx: FileContext, data: bytes, edit: Edit) -> Finding:
+    """An edit that is not applied (unsafe without ``--unsafe-fixes``, or display-only), shown as a finding."""
+    from .textio import line_col
+
+    rule = fctx.rules.get(edit.rule_id)
+    line, col = line_col(data, edit.start)
+    old = data[edit.start : edit.end].decode("utf-8", "replace")
+    how = ("Review it and apply it by hand, or rerun with `--unsafe-fixes`" if edit.applicability == "unsafe"
+           else "Review it and apply it by hand")
+    return Finding(
+        path=fctx.display, line=line, col=col, rule_id=edit.rule_id, severity=Severity.WARNING,
+        message=f"{rule.title} ({edit.applicability} fix, not applied): `{old}` → `{edit.replacement}`",
+        manual_step=f"{how}.", suggestion=edit.replacement,
+    )
 
 
 def write_results(run: RunResult, base_for: dict[str, Path]) -> None:

@@ -27,14 +27,22 @@ class Severity(str, Enum):
         return self is not Severity.INFO
 
 
+APPLICABILITIES = ("safe", "unsafe", "display")
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """Replace bytes ``[start, end)`` of a file with ``replacement`` (UTF-8 text)."""
+    """Replace bytes ``[start, end)`` of a file with ``replacement`` (UTF-8 text).
+
+    ``applicability`` (as ruff's fixes): ``safe`` is applied; ``unsafe`` only with
+    ``--unsafe-fixes`` (otherwise it becomes a finding that shows it); ``display``
+    is never applied, only shown."""
 
     start: int
     end: int
     replacement: str
     rule_id: str
+    applicability: str = "safe"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,7 @@ class Finding:
     severity: Severity
     message: str
     manual_step: str = ""
+    suggestion: str = ""  # an edit not applied (unsafe without --unsafe-fixes, or display-only): its new text
 
     def location(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"

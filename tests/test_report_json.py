@@ -42,7 +42,7 @@ def test_sample_content():
     offset = BEFORE.index(b"@3.0.0")
     assert first == {
         "rule_id": "RB001", "start": offset, "end": offset + 6, "line": 1, "col": offset + 1,
-        "end_line": 1, "end_col": offset + 7, "original": "@3.0.0", "replacement": "@4.0.0",
+        "end_line": 1, "end_col": offset + 7, "original": "@3.0.0", "replacement": "@4.0.0", "applicability": "safe",
     }
     emit = wit["edits"][2]
     assert (emit["line"], emit["col"], emit["original"]) == (4, 5, "emit-batch")

@@ -49,7 +49,8 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def _apply(root: Path):
-    result, path_map = run([root], Options(mode="apply", base=root))
+    # the golden tree is the whole migration, unsafe fixes (RB410's `call_run`) included
+    result, path_map = run([root], Options(mode="apply", base=root, unsafe_fixes=True))
     write_results(result, path_map)
     return result
 
@@ -140,7 +141,7 @@ def test_scan_finds_nothing_left_in_the_connectors(migrated):
 def test_scan_of_sdk_and_host_crates_leaves_only_findings(migrated):
     root, _ = migrated
     for crate in HOST_CRATES:
-        result, _ = run([root / crate], Options(mode="scan", base=root))
+        result, _ = run([root / crate], Options(mode="scan", base=root, unsafe_fixes=True))
         assert not result.errors
         assert result.summary()["files_changed"] == 0, crate
         assert result.summary()["blocking_findings"] > 0, crate
@@ -150,7 +151,7 @@ def test_second_apply_changes_nothing_and_reports_the_same_findings(migrated, tm
     root, first = migrated
     copy = tmp_path / "again"
     shutil.copytree(root, copy)
-    second, _ = run([copy], Options(mode="diff", base=copy))
+    second, _ = run([copy], Options(mode="diff", base=copy, unsafe_fixes=True))
     assert second.summary()["files_changed"] == 0, [f.path for f in second.files if f.changed]
 
     def shape(result):  # positions move when lines are added: compare (file, rule, message)
@@ -240,3 +241,20 @@ def test_throughput_measurement_covers_every_candidate_file():
     assert t.lines > 1000 and t.seconds > 0
     print(f"\nrust adapter: {t.files} files, {t.lines} lines, {t.files_per_second:.0f} files/s, "
           f"{t.lines_per_second:.0f} lines/s")
+
+
+def test_unsafe_fixes_are_findings_without_the_flag(tmp_path):
+    """RB410 (`call_run_read` → `call_run`) is an unsafe fix: by default it is not applied, and each of its edits
+    is a warning that shows the suggested text; with --unsafe-fixes it is applied."""
+    root = tmp_path / "rt"
+    shutil.copytree(V3 / "crates" / "rapidbyte-runtime", root)
+    default, _ = run([root], Options(mode="diff", base=root))
+    assert not default.errors, [e.message for e in default.errors]
+    assert not any(e.rule_id == "RB410" for f in default.files for e in f.edits)
+    shown = [f for f in default.findings if f.rule_id == "RB410"]
+    assert shown and all(f.suggestion == "call_run" and f.severity.value == "warning" for f in shown)
+    assert all("--unsafe-fixes" in f.manual_step and f.message.endswith("→ `call_run`") for f in shown)
+    assert any(f.message.endswith("`call_run_read` → `call_run`") for f in shown)
+    unsafe, _ = run([root], Options(mode="diff", base=root, unsafe_fixes=True))
+    assert any(e.rule_id == "RB410" for f in unsafe.files for e in f.edits)
+    assert not any(f.rule_id == "RB410" and f.suggestion for f in unsafe.findings)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..model import Edit, Finding
+from ..plan import FilePlan
 from ..textio import BOM, line_col
 from .base import Adapter, FileContext, ParseError
 
@@ -268,22 +269,24 @@ class ManifestAdapter(Adapter):
     # ------------------------------------------------------------ planning
 
     def plan(self, tree: ManifestDoc, data: bytes, ctx: FileContext) -> tuple[list[Edit], list[Finding]]:
+        plan = FilePlan(ctx.display, data, ctx.rules)
         if tree.kind == "json":
-            return self._plan_json(tree, data), []
+            for edit in self._plan_json(tree, data):
+                plan.edit(edit.start, edit.end, edit.replacement, edit.rule_id)
+            return plan.result()
         changes = list(self._toml_changes(tree))
         if not changes:
-            return [], []
+            return plan.result()
         import tomlkit
 
-        edits: list[Edit] = []
         body = data[tree.offset :]
         for rule_id, mutate in changes:
             doc = tomlkit.parse(tree.text)
             mutate(doc)
             after = doc.as_string().encode("utf-8")
             for edit in _span_edits(body, after, rule_id):
-                edits.append(Edit(edit.start + tree.offset, edit.end + tree.offset, edit.replacement, rule_id))
-        return edits, []
+                plan.edit(edit.start + tree.offset, edit.end + tree.offset, edit.replacement, rule_id)
+        return plan.result()
 
     def _plan_json(self, tree: ManifestDoc, data: bytes) -> list[Edit]:
         span = tree.doc.get("protocol_version")

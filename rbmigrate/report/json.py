@@ -28,6 +28,7 @@ def _edit(fres: FileResult, edit: Edit) -> dict:
         "end_col": end_col,
         "original": fres.before[edit.start : edit.end].decode("utf-8", errors="replace"),
         "replacement": edit.replacement,
+        "applicability": edit.applicability,
     }
 
 
@@ -40,6 +41,7 @@ def _finding(finding: Finding) -> dict:
         "severity": finding.severity.value,
         "message": finding.message,
         "manual_step": finding.manual_step,
+        **({"suggestion": finding.suggestion} if finding.suggestion else {}),
     }
 
 

@@ -71,18 +71,17 @@ class PythonAdapter(Adapter):
         from .migrate import migrate
 
         module, text, bom = tree
-        edits, findings = migrate(module, text, bom, data, ctx)
+        plan = migrate(module, text, bom, data, ctx)
         note = ctx.unit.shared.get(_BINDINGS_NOTE)
         if note and not note.get("reported") and b"wit_world" in data:
             line = next((i for i, raw in enumerate(data.splitlines(), 1)
                          if raw.lstrip().startswith((b"from wit_world", b"import wit_world"))), 0)
             if line:
                 note["reported"] = True
-                findings.append(Finding(ctx.display, line, 1, "RB505", Severity.INFO,
-                                        f"{note['path']}/ holds v3 bindings; `rbmigrate apply` regenerates them "
-                                        f"from wit/v4 (world {note['world']})",
-                                        "Nothing by hand: generated bindings are never edited."))
-        return edits, findings
+                plan.finding_at(line, 1, "RB505", f"{note['path']}/ holds v3 bindings; `rbmigrate apply` regenerates "
+                                f"them from wit/v4 (world {note['world']})",
+                                "Nothing by hand: generated bindings are never edited.", Severity.INFO)
+        return plan.result()
 
     def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
         module, text, _bom = self.parse(data, ctx)

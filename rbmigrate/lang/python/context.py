@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, QualifiedNameSource, ScopeProvider
 
 from ...model import Finding, Severity
+from ...plan import FilePlan
 from ..base import FileContext, ParseError
 from .metadata import NodeIndex
 from .names import ProtocolNames
@@ -44,7 +45,6 @@ class MigrationContext:
     bom: int  # bytes before `text` starts (3 with a UTF-8 BOM)
     module: cst.Module
     names: ProtocolNames
-    findings: list[Finding] = field(default_factory=list)
     replacements: dict[cst.CSTNode, Replacement] = field(default_factory=dict)
     insertions: list[Insertion] = field(default_factory=list)
     deletions: dict[cst.CSTNode, str] = field(default_factory=dict)  # statement -> rule id
@@ -55,6 +55,7 @@ class MigrationContext:
     updated: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # filled while transforming
 
     def __post_init__(self) -> None:
+        self.plan = FilePlan(self.fctx.display, self.data, self.fctx.rules)  # the one plan store
         self.index = NodeIndex(self.module)
         self._check_round_trip()
         self._parents = self.index.parents
@@ -150,13 +151,11 @@ class MigrationContext:
 
     def finding(self, node: cst.CSTNode, rule_id: str, message: str, manual_step: str = "",
                 severity: Severity | None = None) -> None:
-        line, col = self.position(node)
-        if severity is None:
-            rule = self.fctx.rules.get(rule_id) if rule_id in self.fctx.rules else None
-            severity = Severity(rule.severity) if rule is not None and rule.is_finding else Severity.ERROR
-        item = Finding(self.fctx.display, line, col, rule_id, severity, message, manual_step)
-        if item not in self.findings:
-            self.findings.append(item)
+        self.plan.finding_at(*self.position(node), rule_id, message, manual_step, severity)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.plan.findings
 
     def replace(self, node: cst.CSTNode, rule_id: str, build: Builder) -> None:
         if node in self.replacements:

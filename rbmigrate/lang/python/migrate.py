@@ -8,7 +8,8 @@ import libcst as cst
 from libcst.metadata import ImportAssignment, MetadataWrapper, ScopeProvider
 
 from ...edits import apply_edits
-from ...model import Edit, Finding
+from ...model import Edit
+from ...plan import FilePlan
 from ..base import FileContext
 from .context import MigrationContext
 from .exports import ExportTransform
@@ -26,7 +27,8 @@ from .strings import StringTransform
 PRUNE_RULE = "RB504"
 
 
-def migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileContext) -> tuple[list[Edit], list[Finding]]:
+def migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileContext) -> FilePlan:
+    """Plan one module; returns its plan store (edits and findings)."""
     names = names_for(fctx.rules)
     ctx = MigrationContext(fctx=fctx, data=data, text=text, bom=bom, module=module, names=names)
     bindings = collect_bindings(ctx)
@@ -56,8 +58,9 @@ def migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileCont
     planner.finish()
     edits = build_edits(ctx)
     if edits:
-        edits += prune_unused_imports(ctx, edits)
-    return edits, ctx.findings
+        for e in prune_unused_imports(ctx, edits):
+            ctx.plan.edit(e.start, e.end, e.replacement, e.rule_id)
+    return ctx.plan
 
 
 def _refs_matter(ctx: MigrationContext, bindings: list) -> bool:

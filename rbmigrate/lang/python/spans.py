@@ -39,29 +39,32 @@ class _Apply(cst.CSTTransformer):
 
 
 def build_edits(ctx: MigrationContext) -> list[Edit]:
+    """Record every change into the file's plan store (``ctx.plan``) and return the edits.
+
+    A replaced node inside another replaced node is already part of the outer node's new text (its
+    builder saw the updated children), so only the outermost replacement becomes an edit. Text edits,
+    deletions and insertions are planned as they are: one that touches a replaced node's bytes is a
+    conflict (``rbmigrate.plan.PlanConflict``), never dropped."""
     applier = _Apply(ctx)
     if ctx.replacements:
         ctx.module.visit(applier)
-    spans: list[tuple[int, int, int, str, str]] = []  # start, end, depth, text, rule
-    for original, new in applier.done.items():
-        start, end = ctx.span(original)
-        spans.append((start, end, _depth(ctx, original), ctx.code(new), ctx.replacements[original].rule_id))
+    replaced = sorted((ctx.span(original) + (_depth(ctx, original), original) for original in applier.done),
+                      key=lambda s: (s[0], -s[1], s[2]))
+    outer_end = -1
+    for start, end, _depth_, original in replaced:
+        if end <= outer_end:
+            continue  # inside an outer replacement: part of its text
+        outer_end = end
+        ctx.plan.edit(start, end, ctx.code(applier.done[original]), ctx.replacements[original].rule_id)
     for node, (text, rule) in ctx.text_edits.items():
-        start, end = ctx.span(node)
-        spans.append((start, end, _depth(ctx, node), text, rule))
+        ctx.plan.edit(*ctx.span(node), text, rule)
     for statement, rule in ctx.deletions.items():
-        start, end = _whole_lines(ctx, statement)
-        spans.append((start, end, _depth(ctx, statement), "", rule))
-    # outermost wins: a span inside another is already part of the outer text
-    spans.sort(key=lambda s: (s[0], -s[1], s[2]))
-    kept: list[tuple[int, int, int, str, str]] = []
-    for span in spans:
-        if kept and span[0] >= kept[-1][0] and span[1] <= kept[-1][1]:
-            continue
-        kept.append(span)
-    edits = [Edit(s, e, text, rule) for s, e, _d, text, rule in kept]
-    edits += [Edit(i.offset, i.offset, i.text, i.rule_id) for i in ctx.insertions]
-    return edits + realign(ctx, edits)
+        ctx.plan.edit(*_whole_lines(ctx, statement), "", rule)
+    for i in ctx.insertions:
+        ctx.plan.edit(i.offset, i.offset, i.text, i.rule_id)
+    for e in realign(ctx, ctx.plan.edits):
+        ctx.plan.edit(e.start, e.end, e.replacement, e.rule_id)
+    return ctx.plan.edits
 
 
 def realign(ctx: MigrationContext, edits: list[Edit]) -> list[Edit]:

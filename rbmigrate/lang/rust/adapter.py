@@ -74,7 +74,8 @@ class RustAdapter(Adapter):
     def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
         state = _state(ctx.unit)
         pending = state.setdefault("pending", {}).pop(str(ctx.path), None)
-        if pending is not None:  # the planned edits: re-parse incrementally
+        if pending is not None and _applied(pending[1], pending[2]) == data:
+            # exactly the planned edits were applied (none held back as a suggestion): re-parse incrementally
             old_tree, old_data, edits = pending
             tree = syntax.reparse(old_tree, old_data, data, edits)
         else:
@@ -178,6 +179,15 @@ class RustAdapter(Adapter):
     def validate_unit(self, results, unit: UnitContext) -> list[FileError]:
         unit.shared.pop(_SHARED, None)  # trees are not needed any more (and not picklable)
         return []
+
+
+def _applied(data: bytes, edits: list[tuple[int, int, str]]) -> bytes:
+    out, pos = [], 0
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):
+        out += [data[pos:start], text.encode("utf-8")]
+        pos = end
+    out.append(data[pos:])
+    return b"".join(out)
 
 
 def _state(unit: UnitContext) -> dict:

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ...model import Edit, Finding, Severity
+from ...model import Edit, Finding
+from ...plan import FilePlan as Store
 from ...textio import line_col, newline_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,15 +21,6 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass
-class Planned:
-    start: int
-    end: int
-    text: str
-    rule_id: str
-    code: bool  # True: code tokens (counted for use upkeep); False: inside a comment or string
-
-
-@dataclass
 class FilePlan:
     data: bytes
     root: "Node"
@@ -38,8 +30,6 @@ class FilePlan:
     scopes: "FileScopes"
     captures: dict[str, list["Node"]]
     is_build_script: bool = False
-    edits: dict[tuple[int, int], Planned] = field(default_factory=dict)
-    findings: dict[tuple[int, int, str], Finding] = field(default_factory=dict)
     frozen: list[tuple[int, int]] = field(default_factory=list)  # generated binding trees: never edited
     required: dict[tuple[int, int], set[str]] = field(default_factory=dict)  # scope span → SDK names needed
     types_refs: dict = field(default_factory=dict)  # local name of a `types` module import → Counter of owners
@@ -48,6 +38,8 @@ class FilePlan:
     def __post_init__(self) -> None:
         self.newline = newline_of(self.data)
         self._receivers = None
+        self.store = Store(self.ctx.display, self.data, self.ctx.rules)  # the one plan store (rbmigrate.plan)
+        self.prose: set[tuple[int, int]] = set()  # edits inside comments and strings (not code tokens)
 
     @property
     def receivers(self):
@@ -63,38 +55,32 @@ class FilePlan:
         return any(s <= start and end <= e for s, e in self.frozen)
 
     def edit(self, target: "Node | tuple[int, int]", replacement: str, rule_id: str, code: bool = True) -> bool:
+        """Plan an edit (``code=False``: inside a comment or string). Conflicting edits raise (rbmigrate.plan)."""
         start, end = (target.start_byte, target.end_byte) if not isinstance(target, tuple) else target
         if self.is_frozen(start, end):
             return False
-        if self.data[start:end].decode("utf-8", "replace") == replacement:
-            return False
-        key = (start, end)
-        if key in self.edits:
-            return self.edits[key].text == replacement
-        for other in self.edits.values():
-            if other.start < end and start < other.end and not (start == end or other.start == other.end):
-                return False  # never overlap: the first concern to claim a span keeps it
-        self.edits[key] = Planned(start, end, replacement, rule_id, code)
+        if not self.store.edit(start, end, replacement, rule_id):
+            return self.data[start:end].decode("utf-8", "replace") == replacement or (
+                self.store.at(start, end) is not None and self.store.at(start, end).replacement == replacement
+            )
+        if not code:
+            self.prose.add((start, end))
         return True
 
     def has_edit(self, node: "Node") -> bool:
-        return (node.start_byte, node.end_byte) in self.edits
+        return self.store.at(node.start_byte, node.end_byte) is not None
+
+    def claimed(self, target: "Node | tuple[int, int]") -> bool:
+        """Is a planned edit touching these bytes already? (A concern that yields to another asks first.)"""
+        start, end = (target.start_byte, target.end_byte) if not isinstance(target, tuple) else target
+        return self.store.claimed(start, end) is not None
 
     def render(self, start: int, end: int) -> str:
         """The original bytes ``[start, end)`` with the edits inside applied; those edits are consumed."""
-        inner = sorted((e for e in self.edits.values() if start <= e.start and e.end <= end), key=lambda e: (e.start, e.end))
-        out = []
-        pos = start
-        for e in inner:
-            out.append(self.data[pos : e.start].decode("utf-8"))
-            out.append(e.text)
-            pos = e.end
-            del self.edits[(e.start, e.end)]
-        out.append(self.data[pos:end].decode("utf-8"))
-        return "".join(out)
+        return self.store.render(start, end)
 
     def result(self) -> list[Edit]:
-        return [Edit(e.start, e.end, e.text, e.rule_id) for e in sorted(self.edits.values(), key=lambda e: (e.start, e.end))]
+        return self.store.edits
 
     # --------------------------------------------------------------- findings
 
@@ -103,23 +89,12 @@ class FilePlan:
         if self.is_frozen(offset, offset) and rule_id != "RB001":
             return
         line, col = line_col(self.data, offset)
-        if severity is None:
-            rule = self.ctx.rules.get(rule_id) if rule_id in self.ctx.rules else None
-            severity = rule.severity if rule is not None and rule.fix == "manual" else "error"
-        key = (line, col, rule_id)
-        if key not in self.findings:
-            self.findings[key] = Finding(
-                path=self.ctx.display,
-                line=line,
-                col=col,
-                rule_id=rule_id,
-                severity=Severity(severity),
-                message=message,
-                manual_step=manual_step,
-            )
+        if any(f.line == line and f.col == col and f.rule_id == rule_id for f in self.store.findings):
+            return  # one finding per place and rule
+        self.store.finding(offset, rule_id, message, manual_step, severity)
 
     def result_findings(self) -> list[Finding]:
-        return sorted(self.findings.values(), key=lambda f: (f.line, f.col, f.rule_id))
+        return sorted(self.store.findings, key=lambda f: (f.line, f.col, f.rule_id))
 
     # ------------------------------------------------------------------ names
 
@@ -142,11 +117,11 @@ class FilePlan:
     def token_delta(self) -> dict[str, int]:
         """Per identifier: occurrences added minus removed by the planned code edits."""
         delta: dict[str, int] = {}
-        for e in self.edits.values():
-            if not e.code:
+        for e in self.store.edits:
+            if (e.start, e.end) in self.prose:
                 continue
             for w in _WORD.findall(self.data[e.start : e.end].decode("utf-8", "replace")):
                 delta[w] = delta.get(w, 0) - 1
-            for w in _WORD.findall(e.text):
+            for w in _WORD.findall(e.replacement):
                 delta[w] = delta.get(w, 0) + 1
         return delta

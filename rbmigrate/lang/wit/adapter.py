@@ -18,7 +18,6 @@ from .migrate import (
     Plan,
     ThirdPartyPlanner,
     WitFile,
-    canonical_v4_bytes,
     package_version,
     v4_findings,
 )
@@ -53,7 +52,7 @@ class WitAdapter(Adapter):
         from ...ruletable import default_table
 
         table = unit.rules or default_table()
-        plan = Plan()
+        plan = Plan(table)
         state = unit.shared.setdefault(_SHARED, {"plan": plan, "packages": [], "paths": {}})
         state["paths"].update({fctx.display: fctx.path for fctx, _ in files})
         groups: dict[Path, list[tuple[FileContext, WitFile]]] = {}
@@ -96,7 +95,7 @@ class WitAdapter(Adapter):
             return
         for wf in wfs:
             ThirdPartyPlanner(wf, table, plan).run()
-        if any(plan.edits.get(wf.key) for wf in wfs):
+        if any(plan.has_edits(wf) for wf in wfs):
             state["packages"].append((key, [fctx for fctx, _ in members]))
 
     def _vendored(self, members, unit: UnitContext) -> bool:
@@ -107,7 +106,7 @@ class WitAdapter(Adapter):
         if fctx.path.parent.name != "wit" or fctx.path.parent.parent != unit.root:
             return False
         state = unit.shared[_SHARED]
-        new = canonical_v4_bytes()
+        new = unit.rules.wit("v4").source
         state["plan"].edit(wf, 0, len(wf.data), new, "RB604")
         return True
 
@@ -116,7 +115,7 @@ class WitAdapter(Adapter):
         if state is None:
             return [], []
         plan: Plan = state["plan"]
-        return plan.edits.get(ctx.display, []), plan.findings.get(ctx.display, [])
+        return plan.result(ctx.display)
 
     def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
         self.parse(data, ctx)
@@ -144,7 +143,7 @@ class WitAdapter(Adapter):
             if not any(r is not None and r.changed for _, r in members):
                 continue
             changed = {state["paths"][r.path]: r.after for r in results if r.changed and r.path in state["paths"]}
-            message = _check_package(key, changed)
+            message = _check_package(key, changed, unit.rules.wit("v4").source)
             if message:
                 for _, r in members:
                     if r is not None and r.changed:
@@ -160,7 +159,7 @@ def _in_folder(shown: str, sample, folder: Path) -> bool:
     return shown_parent == sample_parent
 
 
-def _check_package(key: Path, changed: dict[Path, bytes]) -> str | None:
+def _check_package(key: Path, changed: dict[Path, bytes], canonical: bytes) -> str | None:
     """Run wasm-tools on a temporary copy of the package folder with the migrated files in place."""
     folder = key if key.is_dir() else key.parent
     with tempfile.TemporaryDirectory(prefix="rbmigrate-wit-") as tmp:
@@ -180,7 +179,7 @@ def _check_package(key: Path, changed: dict[Path, bytes]) -> str | None:
         if message and "rapidbyte:connector" in message and not (deps / "rapidbyte-connector").exists():
             # a third-party package: give it the canonical v4 package as its dependency
             (deps / "rapidbyte-connector").mkdir(parents=True, exist_ok=True)
-            (deps / "rapidbyte-connector" / "rapidbyte-connector.wit").write_bytes(canonical_v4_bytes())
+            (deps / "rapidbyte-connector" / "rapidbyte-connector.wit").write_bytes(canonical)
             message = check_wit(work)
         return message
 

@@ -16,11 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from ...model import Edit, Finding, Severity
-from ...resources import wit_dir
 from ...ruletable import V3_PACKAGE, V4_PACKAGE, RuleTable
-from ...textio import line_col
+from ...plan import FilePlan
 from .cst import Node, Token
-from .parser import parse_wit
 
 PKG_ID = "rapidbyte:connector"
 V3_VERSION = V3_PACKAGE.split("@")[1]
@@ -41,25 +39,24 @@ class Canon:
     type_owner: dict  # v4 type name -> interface
 
 
-@functools.lru_cache(maxsize=1)
-def canon() -> Canon:
-    files = sorted(wit_dir("v4").glob("*.wit"))
-    if len(files) != 1:
-        raise RuntimeError("the canonical v4 package is expected in one file")
-    data = files[0].read_bytes()
-    tree = parse_wit(data, str(files[0]))
-    interfaces = {i.ident: i for i in tree.interfaces}
-    owners = {}
-    for iface in tree.interfaces:
-        for item in iface.items:
-            if item.kind in TYPEDEFS:
-                owners[item.ident] = iface.ident
-    return Canon(data, tree, interfaces, {w.ident: w for w in tree.worlds}, owners)
+_CANON: dict[int, tuple[object, Canon]] = {}
 
 
-@functools.lru_cache(maxsize=1)
-def canonical_v4_bytes() -> bytes:
-    return canon().source
+def canon(table: RuleTable) -> Canon:
+    """The canonical v4 package of the table (:meth:`RuleTable.wit`), as the planners use it."""
+    package = table.wit("v4")
+    hit = _CANON.get(id(package))
+    if hit is not None and hit[0] is package:
+        return hit[1]
+    result = Canon(
+        package.source,
+        package.tree,
+        {name: i.node for name, i in package.interfaces.items()},
+        {name: w.node for name, w in package.worlds.items()},
+        dict(package.type_owner),
+    )
+    _CANON[id(package)] = (package, result)
+    return result
 
 
 def _sig(node: Node) -> list[bytes]:
@@ -84,7 +81,7 @@ class Maps:
 
 @functools.lru_cache(maxsize=4)
 def maps_for(table: RuleTable) -> Maps:
-    iface = {name: name for name in canon().interfaces}
+    iface = {name: name for name in canon(table).interfaces}
     iface_rule = {}
     for old, r in table.interface_renames.items():
         iface[old] = r.new.wit
@@ -104,7 +101,7 @@ def maps_for(table: RuleTable) -> Maps:
             func_rules.setdefault((target, r.new.wit), r.rule_id)
     params = {(r.owner, r.old.wit): (r.new.wit, r.rule_id) for r in table.renames if r.item == "param"}
     fields = {(r.owner, r.old.wit): (r.new.wit, r.rule_id) for r in table.renames if r.item == "field"}
-    v4_names = {t.ident for t in canon().tree.iter_tokens(trivia=False) if t.kind == "id"}
+    v4_names = table.wit("v4").identifiers
     v3_only = {}
     for r in table.renames:
         if r.old.wit != r.new.wit and r.old.wit not in v4_names and r.item in ("interface", "function", "type", "field"):
@@ -123,21 +120,34 @@ class WitFile:
     newline: bytes = b"\n"
 
 
-@dataclass
 class Plan:
-    edits: dict = field(default_factory=dict)  # key -> list[Edit]
-    findings: dict = field(default_factory=dict)  # key -> list[Finding]
+    """The planned edits and findings of a package's files: one plan store (rbmigrate.plan) per file."""
+
+    def __init__(self, table: RuleTable):
+        self.table = table
+        self.stores: dict[str, FilePlan] = {}
+
+    def store(self, f: WitFile) -> FilePlan:
+        if f.key not in self.stores:
+            self.stores[f.key] = FilePlan(f.key, f.data, self.table)
+        return self.stores[f.key]
 
     def edit(self, f: WitFile, start: int, end: int, text: bytes | str, rule: str) -> None:
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
-        self.edits.setdefault(f.key, []).append(Edit(start, end, text, rule))
+        self.store(f).edit(start, end, text.decode("utf-8") if isinstance(text, bytes) else text, rule)
+
+    def extend(self, f: WitFile, edits: list[Edit]) -> None:
+        for e in edits:
+            self.store(f).edit(e.start, e.end, e.replacement, e.rule_id)
 
     def find(self, f: WitFile, offset: int, rule: str, severity: Severity, message: str, step: str = "") -> None:
-        line, col = line_col(f.data, offset)
-        self.findings.setdefault(f.key, []).append(
-            Finding(path=f.key, line=line, col=col, rule_id=rule, severity=severity, message=message, manual_step=step)
-        )
+        self.store(f).finding(offset, rule, message, step, severity)
+
+    def has_edits(self, f: WitFile) -> bool:
+        return f.key in self.stores and bool(self.stores[f.key].edits)
+
+    def result(self, key: str) -> tuple[list[Edit], list[Finding]]:
+        store = self.stores.get(key)
+        return store.result() if store is not None else ([], [])
 
 
 def package_version(tree: Node) -> tuple[str, str] | None:
@@ -191,9 +201,9 @@ def _comment_block(node: Node, source: bytes) -> bytes:
     return text + b"\n" if text else b""
 
 
-def canon_item_text(item: Node) -> bytes:
-    """A canonical item with its doc comments, at indent level 0 (4-space units inside)."""
-    src = canon().source
+def canon_item_text(item: Node, src: bytes) -> bytes:
+    """A canonical item (of the package whose bytes are ``src``) with its doc comments, at indent level 0
+    (4-space units inside)."""
     docs = _comment_block(item, src)
     body = src[item.start : item.end]
     # dedent the body's continuation lines by the item's own indent
@@ -226,7 +236,7 @@ class PackagePlanner:
         self.table = table
         self.maps = maps_for(table)
         self.plan = plan
-        self.canon = canon()
+        self.canon = canon(table)
         self.file_of: dict[int, WitFile] = {}
         self.ifaces: list[tuple[WitFile, Node]] = []
         self.worlds: list[tuple[WitFile, Node]] = []
@@ -291,7 +301,7 @@ class PackagePlanner:
                 if prov is None:
                     continue
                 exact = 0 if item.ident == prov[1] else 1
-                rank = (exact, prov[2] or "RB999")
+                rank = (exact, not prov[2], prov[2])  # an exact name first, then a rule that names it
                 candidates.setdefault((prov[0], prov[1]), []).append((rank, f, item, prov[2]))
         for key, cands in candidates.items():
             cands.sort(key=lambda c: c[0])
@@ -375,7 +385,7 @@ class PackagePlanner:
         if canon_iface is not None and primary:
             want = canon_iface.items_of("use")
             if [_sig(u) for u in uses] != [_sig(u) for u in want]:
-                text = _nl(b"\n".join(unit + canon_item_text(u) for u in want), f.newline)
+                text = _nl(b"\n".join(unit + canon_item_text(u, self.canon.source) for u in want), f.newline)
                 if uses:
                     first = uses[0]
                     self.plan.edit(f, first.start - len(first.line_indent()), first.end, text, "RB011")
@@ -396,7 +406,7 @@ class PackagePlanner:
                 continue
             kind, _, rule = fate
             if kind == "keep":
-                self.plan.edits.setdefault(f.key, []).extend(self.kept_edits[id(item)])
+                self.plan.extend(f, self.kept_edits[id(item)])
             elif kind in ("move", "drop"):
                 for s, e in item.removal_spans():
                     self.plan.edit(f, s, e, b"", rule)
@@ -407,7 +417,7 @@ class PackagePlanner:
                         f"`{item.ident}` in interface `{iface.ident}` is not part of the v4 contract; kept as it is",
                         "Move it to an interface of your own package, or remove it.",
                     )
-                self.plan.edits.setdefault(f.key, []).extend(self.type_ref_edits(f, item))
+                self.plan.extend(f, self.type_ref_edits(f, item))
 
         if canon_iface is not None and primary:
             self.insert_missing_items(f, iface, canon_iface, unit)
@@ -454,7 +464,7 @@ class PackagePlanner:
             if name in present:
                 anchor = present[name].end_of_line()
                 continue
-            text = self.moved_text.get((v4, name)) or canon_item_text(citem)
+            text = self.moved_text.get((v4, name)) or canon_item_text(citem, self.canon.source)
             rule = self.chosen.get((v4, name), (None, None, ""))[2] or self.rule_for_new(v4, citem)
             body = _reindent(text, unit)
             if anchor is None:
@@ -490,7 +500,7 @@ class PackagePlanner:
             edits += self.type_ref_edits(f, item)
             if citem is not None and _renamed_sig(item, edits, f.data) != _sig(citem):
                 edits = [e for e in edits if e.start < (item.keyword.start if item.keyword else item.start)]
-                edits.append(Edit(item.start, item.end, canon().source[citem.start:citem.end].decode(), rule or "RB011"))
+                edits.append(Edit(item.start, item.end, _canon_text(citem), rule or "RB011"))
         return edits
 
     def func_edits(self, f: WitFile, item: Node, citem: Node, rule: str) -> list[Edit]:
@@ -645,7 +655,7 @@ class PackagePlanner:
         first = True
         for citem in ci.items:
             text = self.moved_text.get((name, citem.ident)) if citem.kind != "use" else None
-            text = text or canon_item_text(citem)
+            text = text or canon_item_text(citem, self.canon.source)
             if not first and (citem.kind != "func" or _blank_before(citem, src)):
                 lines.append(b"")
             lines.append(_reindent(text, b"    "))
@@ -664,7 +674,7 @@ class PackagePlanner:
         else:
             f = self.files[0]
             pos = len(f.data)
-        text = b"".join(b"\n" + canon_item_text(w) + b"\n" for w in missing)
+        text = b"".join(b"\n" + canon_item_text(w, self.canon.source) + b"\n" for w in missing)
         if pos == len(f.data) and f.data and not f.data.endswith(b"\n"):
             text = b"\n" + text
         self.plan.edit(f, pos, pos, _nl(text, f.newline), "RB020")
@@ -680,12 +690,12 @@ class PackagePlanner:
             elif item.kind == "use":
                 self.rewrite_use(f, item, unit)
             elif item.kind in TYPEDEFS or item.kind in ("import", "export"):
-                for e in self.type_ref_edits(f, item):
-                    self.plan.edits.setdefault(f.key, []).append(e)
+                self.plan.extend(f, self.type_ref_edits(f, item))
 
 
 def _canon_text(node: Node) -> str:
-    return canon().source[node.start : node.end].decode()
+    """The text of a node of the canonical package (lossless: exactly its bytes)."""
+    return node.text.decode()
 
 
 def _renamed_sig(node: Node, edits: list[Edit], source: bytes) -> list[bytes]:
@@ -747,7 +757,7 @@ class ThirdPartyPlanner:
         for n in use.names:
             new, rule = self.maps.types.get(n.ident, (n.ident, ""))
             use_rule = use_rule or rule
-            owner = canon().type_owner.get(new)
+            owner = canon(self.table).type_owner.get(new)
             if owner is None:
                 owner = self.maps.iface.get(iface, iface)
                 self.plan.find(
