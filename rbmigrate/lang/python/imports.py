@@ -20,8 +20,6 @@ from .names import IMPORTS
 from .resolve import Binding, dotted
 
 RULE = "RB504"
-# v4 modules in declaration order: new names are listed in this order
-MODULE_ORDER = ("host_io", "core_types", "stream_types", "telemetry")
 MAX_LINE = 99
 
 
@@ -69,6 +67,16 @@ class ImportPlanner:
         types = [b for b in self.v3 if b.module == "types"] or self.v3
         self.style = "module" if not types or any(b.kind.startswith("module") for b in types) else "from"
 
+    # --- order -----------------------------------------------------------------------
+
+    def _module_rank(self, module: str) -> tuple[int, str]:
+        """New module names are listed in the order of ``ProtocolNames.module_order``."""
+        order = self.ctx.names.module_order
+        return (order.index(module) if module in order else len(order), module)
+
+    def _ordered(self, needs):
+        return sorted(needs, key=lambda n: self._module_rank(n.module))
+
     # --- names in use -------------------------------------------------------------
 
     @functools.cached_property
@@ -103,16 +111,19 @@ class ImportPlanner:
 
     def module_ref(self, module: str, origin: Binding | None = None) -> cst.BaseExpression:
         if origin is not None:
-            need = next((n for n in self.modules.values() if n.origin is origin), None)
+            need = next((n for n in self.modules.values() if n.origin is origin and n.module == module), None)
         else:
             need = next((n for n in self.modules.values() if n.module == module), None)
         if need is None:
             existing = self._existing_module(module)
             if existing is not None:
                 return cst.parse_expression(existing.local)
+            # one v3 module can feed several v4 modules (`types` is split; a rule can move a function to
+            # another interface): an alias goes to the first, the others get names of their own
+            alias_taken = origin is not None and any(n.origin is origin for n in self.modules.values())
             if origin is not None and origin.kind == "module-import" and not origin.has_alias:
                 need = ModuleNeed(module, f"{IMPORTS}.{module}", "dotted", origin)
-            elif origin is not None and origin.has_alias:
+            elif origin is not None and origin.has_alias and not alias_taken:
                 need = ModuleNeed(module, origin.local, origin.kind, origin)
             else:
                 local = module if self._free(module) else f"wit_{module}"
@@ -264,10 +275,10 @@ class ImportPlanner:
             for b in original:
                 if b in keep_original:
                     from_entries.append((b.name, b.local if b.has_alias else None))
-                for need in slot.modules:
+                for need in self._ordered(slot.modules):
                     if need.origin is b and need.form == "module-from":
                         from_entries.append(_entry(need.module, need.local))
-        from_entries += [_entry(n.module, n.local) for n in _ordered(slot.modules)
+        from_entries += [_entry(n.module, n.local) for n in self._ordered(slot.modules)
                          if n.form == "module-from" and (n.origin is None or n.origin.node is not node)]
         if from_entries:
             statements.append(_render_from(IMPORTS, _dedupe(from_entries), multiline, indent, ctx.indent, sort_key, ctx.newline))
@@ -302,7 +313,7 @@ class ImportPlanner:
             if need.origin is None or need.origin.node is not node:
                 by_module.setdefault(need.module, []).append((need.name, need.alias))
         star = any(b.kind == "star" for b in original)
-        for module in sorted(by_module, key=_module_rank):
+        for module in sorted(by_module, key=self._module_rank):
             key = sort_key
             if star or key is None and not any(e for e in by_module[module] if e in _original_entries(node)):
                 key = lambda e: e[0]  # noqa: E731 - names chosen by the codemod: sorted
@@ -359,12 +370,6 @@ def _dedupe(entries):
     return out
 
 
-def _ordered(needs):
-    return sorted(needs, key=lambda n: _module_rank(n.module))
-
-
-def _module_rank(module: str) -> tuple[int, str]:
-    return (MODULE_ORDER.index(module) if module in MODULE_ORDER else len(MODULE_ORDER), module)
 
 
 def _sort_key(names: list[str | None]):

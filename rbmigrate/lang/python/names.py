@@ -184,6 +184,14 @@ class ProtocolNames:
         return set()
 
     @functools.cached_property
+    def module_order(self) -> tuple[str, ...]:
+        """v4 modules as imports list them: what the worlds import first, then the package's declaration order."""
+        package = self.table.wit("v4")
+        imported = [i for w in package.worlds.values() for i in w.imports]
+        names = list(dict.fromkeys([*imported, *package.interfaces]))
+        return tuple(snake(n) for n in names if n not in {e for w in package.worlds.values() for e in w.exports})
+
+    @functools.cached_property
     def v4_modules(self) -> set[str]:
         return {snake(name) for name in self.v4}
 

@@ -167,7 +167,7 @@ class RustAdapter(Adapter):
         docs.plan_docs(plan)
         strings.plan_strings(plan)
         reshapes = traits.analyze(plan)
-        decided = paths.finish_types_heads(plan)
+        decided = paths.finish_split_heads(plan)
         uses.plan_uses(plan, decided)
         for reshape in reshapes:
             traits.emit(plan, reshape)

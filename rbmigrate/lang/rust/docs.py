@@ -45,7 +45,7 @@ def _patterns(plan: "FilePlan") -> list[tuple[re.Pattern, dict[str, tuple[str, s
     pats.append((re.compile(r"(?<![\w:])(" + alt(types) + r")\b"), types, 1))
     variants = {f"{o}::{old}": (f"{o}::{new}", rule) for (o, old), (new, rule) in v.variant_renames.items()}
     pats.append((re.compile(r"\b(" + alt(variants) + r")\b"), variants, 1))
-    ifaces = {f"connector::{old}": (f"connector::{new}", rule) for old, (new, rule) in v.interfaces.items() if old != "types"}
+    ifaces = {f"connector::{old}": (f"connector::{new}", rule) for old, (new, rule) in v.interfaces.items() if old not in v.split}
     pats.append((re.compile(r"\b(" + alt(ifaces) + r")\b"), ifaces, 1))
     # host functions only: a role function (`run-read`) has no one-word v4 spelling in prose
     kebab = {old: val for old, val in v.wit_functions.items() if "-" in old and old.replace("-", "_") in v.method_renames}

@@ -33,7 +33,7 @@ def plan_literals(plan: "FilePlan") -> None:
         if change is None:
             continue
         sdk = target.kind == "sdk"
-        binding = target.kind == "binding" and target.path[:1] == ("types",)
+        binding = target.kind == "binding" and target.path[:1] == (plan.vocab.type_ifaces.get(target.name),)
         if change.added and (sdk or binding):  # a WIT record: the SDK type and the generated binding
             _added(plan, body, change)
         elif sdk and (change.renamed or change.fold):

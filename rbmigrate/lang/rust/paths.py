@@ -135,7 +135,7 @@ def _type_name(plan: "FilePlan", node: "Node", name: str) -> None:
         new, rule = plan.vocab.type_renames[name]
         plan.edit(node, new, rule)
     elif target.kind == "binding" and target.name == name and len(target.path) == 2:
-        move = plan.vocab.moves.get(name)
+        move = plan.vocab.item_moves.get(target.path[0], {}).get(name)
         if move is not None:
             plan.edit(node, move[1], move[0])
 
@@ -231,24 +231,26 @@ def _rename_binding(
     plan: "FilePlan", iface_node: "Node", iface: str, item: "Node | None", head_local: bool, via_import: bool = False
 ) -> None:
     v = plan.vocab
-    if iface == "types":
+    if iface in v.split:  # a v3 module whose items go to several v4 modules: each reference names its owner
         if item is None:
             return
         name = text(item)
-        move = v.moves.get(name)
+        move = v.item_moves[iface].get(name)
         if move is None:
             return
         rule, new, owner = move
         if via_import:
-            plan.types_refs.setdefault(text(iface_node), Counter())[owner] += 1
-            plan.types_heads.append((iface_node, owner, head_local))
+            plan.module_refs.setdefault(text(iface_node), Counter())[owner] += 1
+            plan.module_heads.append((iface_node, owner, iface))
         else:
-            plan.edit(iface_node, owner, "RB011")
+            plan.edit(iface_node, owner, v.interfaces[iface][1])
         if new != name:
             plan.edit(item, new, rule)
+        if iface == v.host:
+            _retyped_call(plan, item)
         return
-    host_io = v.interfaces.get("host", ("",))[0]
-    if iface == host_io and item is not None:
+    v4_host_modules = {owner for *_, owner in v.item_moves.get(v.host, {}).values()}
+    if iface in v4_host_modules and iface not in v.interfaces and item is not None:
         _retyped_call(plan, item)  # already v4-named: still report v3-shaped arguments
         return
     entry = v.interfaces.get(iface)
@@ -257,7 +259,7 @@ def _rename_binding(
     new_iface, rule = entry
     if head_local:
         plan.edit(iface_node, new_iface, rule)
-    if item is not None and iface == "host":
+    if item is not None and iface == v.host:
         fn = v.method_renames.get(text(item))
         if fn is not None:
             plan.edit(item, fn[0], fn[1])
@@ -408,8 +410,8 @@ def report_retyped_signature(plan: "FilePlan", item: "Node", name: str) -> None:
         )
 
 
-def finish_types_heads(plan: "FilePlan") -> dict[str, str]:
-    """Decide where each module import of the split ``types`` interface goes.
+def finish_split_heads(plan: "FilePlan") -> dict[str, str]:
+    """Decide where each module import of a split v3 module (``types``) goes.
 
     Returns {local name: owner the import is retargeted to, or "" when every
     reference names its owner module itself}. ``types::X`` (the module's own
@@ -418,11 +420,11 @@ def finish_types_heads(plan: "FilePlan") -> dict[str, str]:
     their owner module.
     """
     decided: dict[str, str] = {}
-    for local, counts in plan.types_refs.items():
-        decided[local] = "" if local == "types" else counts.most_common(1)[0][0]
-    for head, owner, _ in plan.types_heads:
+    for local, counts in plan.module_refs.items():
+        decided[local] = "" if local in plan.vocab.split else counts.most_common(1)[0][0]
+    for head, owner, iface in plan.module_heads:
         if owner != decided.get(text(head), ""):
-            plan.edit(head, owner, "RB011")
+            plan.edit(head, owner, plan.vocab.interfaces[iface][1])
     return decided
 
 
@@ -444,12 +446,12 @@ def _record_fields(plan: "FilePlan") -> None:
             if init.type == "field_initializer":
                 fname = field(init, "field")
                 entry = fields_by_name.get(text(fname)) if fname is not None else None
-                if entry and _is_binding_type(target, entry[0]):
+                if entry and _is_binding_type(plan, target, entry[0]):
                     plan.edit(fname, entry[1], entry[2])
             elif init.type == "shorthand_field_initializer":
                 ident = named(init)[0] if named(init) else None
                 entry = fields_by_name.get(text(ident)) if ident is not None else None
-                if entry and _is_binding_type(target, entry[0]):
+                if entry and _is_binding_type(plan, target, entry[0]):
                     plan.edit(init, f"{entry[1]}: {text(ident)}", entry[2])
     for node in plan.captures.get("field", ()):
         fname = field(node, "field")
@@ -457,12 +459,13 @@ def _record_fields(plan: "FilePlan") -> None:
         if not entry:
             continue
         value = field(node, "value")
-        if value is not None and _is_binding_type(_expr_type(plan, value), entry[0]):
+        if value is not None and _is_binding_type(plan, _expr_type(plan, value), entry[0]):
             plan.edit(fname, entry[1], entry[2])
 
 
-def _is_binding_type(target: Target | None, owner: str) -> bool:
-    return target is not None and target.kind == "binding" and target.name == owner and target.path[0] == "types"
+def _is_binding_type(plan: "FilePlan", target: Target | None, owner: str) -> bool:
+    return (target is not None and target.kind == "binding" and target.name == owner
+            and target.path[0] == plan.vocab.type_ifaces.get(owner))
 
 
 def _expr_type(plan: "FilePlan", expr: "Node") -> Target | None:

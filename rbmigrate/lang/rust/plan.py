@@ -32,8 +32,8 @@ class FilePlan:
     is_build_script: bool = False
     frozen: list[tuple[int, int]] = field(default_factory=list)  # generated binding trees: never edited
     required: dict[tuple[int, int], set[str]] = field(default_factory=dict)  # scope span → SDK names needed
-    types_refs: dict = field(default_factory=dict)  # local name of a `types` module import → Counter of owners
-    types_heads: list = field(default_factory=list)  # (head node, owner, head is the module's own name)
+    module_refs: dict = field(default_factory=dict)  # local name of a split module import (`types`) → Counter of owners
+    module_heads: list = field(default_factory=list)  # (head node, owner, v3 module) of references through an import
 
     def __post_init__(self) -> None:
         self.newline = newline_of(self.data)

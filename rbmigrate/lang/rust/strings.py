@@ -44,7 +44,7 @@ def rewrite_package_strings(v: "Vocab", s: str) -> list[tuple[int, int, str, str
         rule = "RB001"
         if iface in v.wit_interfaces:
             new_iface, rule = v.wit_interfaces[iface]
-            if iface == "types":
+            if iface.replace("-", "_") in v.split:
                 continue  # split interface: no single v4 owner (reported by the caller)
         else:
             new_iface = iface  # a world name

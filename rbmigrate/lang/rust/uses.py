@@ -82,10 +82,10 @@ class DeclPlan:
     added: list[str] = dfield(default_factory=list)
     add_rule: str = "RB409"
     split: list[str] | None = None  # full replacement lines (binding imports spread over owners)
-    split_rule: str = "RB011"
+    split_rule: str = ""
 
 
-def plan_uses(plan: "FilePlan", types_decided: dict[str, str]) -> None:
+def plan_uses(plan: "FilePlan", split_decided: dict[str, str]) -> None:
     decls = [d for d in plan.captures.get("use", ()) if not plan.is_frozen(d.start_byte, d.end_byte)]
     delta = plan.token_delta()
     refs = _reference_counts(plan) if any(n < 0 for n in delta.values()) else {}
@@ -96,7 +96,7 @@ def plan_uses(plan: "FilePlan", types_decided: dict[str, str]) -> None:
         for leaf in use_leaves(decl):
             target = plan.scopes.resolve_segments(list(leaf.path), scope) if not leaf.glob else None
             lp = LeafPlan(leaf, target, local=leaf.local if not leaf.glob else "*")
-            _leaf_action(plan, lp, types_decided, dp)
+            _leaf_action(plan, lp, split_decided, dp)
             dp.leaves.append(lp)
         _binding_groups(plan, dp)
         per_scope.setdefault((scope.node.start_byte, scope.node.end_byte), []).append(dp)
@@ -109,7 +109,7 @@ def plan_uses(plan: "FilePlan", types_decided: dict[str, str]) -> None:
             _emit(plan, dp)
 
 
-def _leaf_action(plan: "FilePlan", lp: LeafPlan, types_decided: dict[str, str], dp: DeclPlan) -> None:
+def _leaf_action(plan: "FilePlan", lp: LeafPlan, split_decided: dict[str, str], dp: DeclPlan) -> None:
     v = plan.vocab
     leaf, target = lp.leaf, lp.target
     if leaf.glob or target is None or leaf.self_leaf:
@@ -126,10 +126,10 @@ def _leaf_action(plan: "FilePlan", lp: LeafPlan, types_decided: dict[str, str], 
         return
     if len(target.path) == 1:
         iface = target.path[0]
-        if iface == "types":
+        if iface in v.split:
             local = leaf.local
-            decided = types_decided.get(local)
-            owners = sorted(plan.types_refs.get(local, {}) or {"core_types": 1})
+            decided = split_decided.get(local)
+            owners = sorted(plan.module_refs.get(local, {}) or {v.interfaces[iface][0]: 1})
             if leaf.alias:
                 main = decided or owners[0]
                 rest = [o for o in owners if o != main]
@@ -138,7 +138,7 @@ def _leaf_action(plan: "FilePlan", lp: LeafPlan, types_decided: dict[str, str], 
             else:
                 lp.new_text = ", ".join(_replace_last(plan, leaf, o) for o in owners)
                 lp.local = owners[0]
-            lp.rule = "RB011"
+            lp.rule = v.interfaces[iface][1]
             return
         entry = v.interfaces.get(iface)
         if entry is not None:
@@ -176,10 +176,10 @@ def _binding_groups(plan: "FilePlan", dp: DeclPlan) -> None:
     for key, lps in groups.items():
         seg = seg_nodes[key]
         iface = text(seg)
-        if iface == "types":
+        if iface in v.split:
             owners = {}
             for lp in lps:
-                move = v.moves.get(lp.target.path[1])
+                move = v.item_moves[iface].get(lp.target.path[1])
                 if move is None:
                     owners.setdefault("", []).append(lp)
                     continue
@@ -193,15 +193,16 @@ def _binding_groups(plan: "FilePlan", dp: DeclPlan) -> None:
             if "" in owners or len(owners) > 1:
                 if "" not in owners and _whole_decl_is_group(dp, lps):
                     dp.split = _split_lines(plan, dp, seg, owners)
+                    dp.split_rule = v.interfaces[iface][1]
                 continue
             (owner,) = owners
-            plan.edit(seg, owner, "RB011")
+            plan.edit(seg, owner, v.interfaces[iface][1])
             continue
         entry = v.interfaces.get(iface)
         if entry is None:
             continue
         plan.edit(seg, entry[0], entry[1])
-        if iface == "host":
+        if iface == v.host:
             for lp in lps:
                 item = lp.target.path[1]
                 fn = v.method_renames.get(item) or v.type_renames.get(item)
@@ -257,7 +258,7 @@ def _split_lines(plan: "FilePlan", dp: DeclPlan, seg: "Node", owners: dict[str, 
 
 def _leaf_tail(plan: "FilePlan", lp: LeafPlan) -> str:
     """The item a split line imports: the (renamed) type name, with its alias."""
-    name = plan.vocab.moves.get(lp.target.path[1], (None, lp.target.path[1]))[1]
+    name = plan.vocab.item_moves.get(lp.target.path[0], {}).get(lp.target.path[1], (None, lp.target.path[1]))[1]
     return name + (f" as {lp.leaf.alias}" if lp.leaf.alias else "")
 
 

@@ -89,6 +89,11 @@ class Vocab:
     interfaces: dict[str, tuple[str, str]] = field(default_factory=dict)  # snake iface → (new snake, rule)
     v3_types: dict[str, str] = field(default_factory=dict)  # Pascal → kebab
     moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # Pascal → (rule, new Pascal, new iface snake)
+    host: str = "host"  # the v3 interface every world imports (snake), from wit/v3
+    # v3 interface module → item → (rule, v4 name, v4 module): where each item of a binding module goes
+    item_moves: dict[str, dict[str, tuple[str, str, str]]] = field(default_factory=dict)
+    split: frozenset[str] = frozenset()  # v3 interface modules whose items go to several v4 modules (`types`)
+    type_ifaces: dict[str, str] = field(default_factory=dict)  # v3 type (Pascal) → its v3 interface module
     wit_functions: dict[str, tuple[str, str]] = field(default_factory=dict)  # kebab → (kebab, rule)
     wit_interfaces: dict[str, tuple[str, str]] = field(default_factory=dict)  # kebab → (kebab, rule)
     accessors: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -117,11 +122,22 @@ def vocab(table: RuleTable) -> Vocab:
     return v
 
 
+def _host_interface(table: RuleTable) -> str:
+    """The v3 interface every v3 world imports (``host``), from wit/v3."""
+    imports = [set(w.imports) for w in table.wit("v3").worlds.values()]
+    common = set.intersection(*imports) if imports else set()
+    if len(common) != 1:
+        raise ValueError(f"wit/v3: expected one interface imported by every world, found {sorted(common)}")
+    return common.pop()
+
+
 def _build(table: RuleTable) -> Vocab:
     v = Vocab()
+    host = _host_interface(table)
+    v.host = snake(host)
     for rename in table.renames:
         old, new = rename.old, rename.new
-        if rename.item == "function" and rename.interface == "host":
+        if rename.item == "function" and rename.interface == host:
             if old.wit != new.wit:
                 v.method_renames[old.snake] = (new.snake, rename.rule_id)
                 v.wit_functions[old.wit] = (new.wit, rename.rule_id)
@@ -157,12 +173,19 @@ def _build(table: RuleTable) -> Vocab:
                 v.host_imports_renames[old] = entry
             elif item == "method" and old != spec["to"]:
                 v.guest_calls[old] = entry
-    for kebab in table.v3_types:
+    for kebab, v3_owner in table.v3_types.items():
         v.v3_types[pascal(kebab)] = kebab
+        v.type_ifaces[pascal(kebab)] = snake(v3_owner)
         move = table.type_move(kebab)
         if move is not None:
             rule_id, new, owner = move
             v.moves[pascal(kebab)] = (rule_id, pascal(new), snake(owner))
+            v.item_moves.setdefault(snake(v3_owner), {})[pascal(kebab)] = v.moves[pascal(kebab)]
+    for rename in table.renames:
+        if rename.item == "function" and rename.interface == host:
+            v.item_moves.setdefault(v.host, {})[rename.old.snake] = (
+                rename.rule_id, rename.new.snake, snake(rename.new_interface))
+    v.split = frozenset(i for i, items in v.item_moves.items() if len({o for *_, o in items.values()}) > 1)
     codes = table.integer_codes["log"].values  # the v3 integer codes, from rules/wit.toml
     v.log_levels = tuple(pascal(codes[i]) for i in range(len(codes)))
     v.state_scopes = tuple(pascal(c) for c in table.wit("v4").enum_cases("state-scope"))
@@ -170,7 +193,7 @@ def _build(table: RuleTable) -> Vocab:
     v.literals = _literal_changes(table, v)
     v3_host, v4 = table.wit("v3"), table.wit("v4")
     for rename in table.renames:
-        if rename.item != "function" or rename.interface != "host":
+        if rename.item != "function" or rename.interface != host:
             continue
         old_fn = v3_host.function(rename.interface, rename.old.wit)
         new_fn = v4.function(rename.new_interface, rename.new.wit)
@@ -321,5 +344,5 @@ def _word(names) -> bytes:
 
 def is_host_trait(v: Vocab, path: tuple[str, ...]) -> bool:
     """The generated runtime ``Host`` trait, under its v3 or v4 module name."""
-    return len(path) == 2 and path[1] == "Host" and path[0] in ("host", v.interfaces.get("host", ("",))[0])
+    return len(path) == 2 and path[1] == "Host" and path[0] in (v.host, v.interfaces.get(v.host, ("",))[0])
 

@@ -24,7 +24,6 @@ PKG_ID = "rapidbyte:connector"
 V3_VERSION = V3_PACKAGE.split("@")[1]
 V4_VERSION = V4_PACKAGE.split("@")[1]
 TYPEDEFS = ("record", "variant", "enum", "flags", "resource", "type-alias")
-ROLE_V3 = {"source-connector", "dest-connector", "transform-connector"}
 
 
 # ------------------------------------------------------------------ canonical
@@ -72,7 +71,7 @@ class Maps:
     iface: dict  # v3 or v4 interface name -> v4 name
     iface_rule: dict  # v3 interface -> rule id
     types: dict  # v3 type -> (v4 name, rule id)
-    funcs: dict  # (v4 interface, input name) -> (v4 name, rule id); None name = remove
+    funcs: dict  # (v4 interface of the input, input name) -> (v4 name, rule id, v4 interface it belongs to)
     params: dict  # (v3 function, v3 param) -> (v4 param, rule id)
     fields: dict  # (v3 record, v3 field) -> (v4 field, rule id)
     func_rules: dict  # (v4 interface, v4 name) -> rule id for signature changes
@@ -89,16 +88,22 @@ def maps_for(table: RuleTable) -> Maps:
     types = {old: (r.new.wit, r.rule_id) for old, r in table.type_renames.items()}
     funcs: dict = {}
     func_rules: dict = {}
+    v3 = table.wit("v3")
+    role_v3 = list(dict.fromkeys(e for w in v3.worlds.values() for e in w.exports))  # the exported role interfaces
+    roles = [table.renamed_interface(i) for i in role_v3]
+    lifecycle = set.intersection(*(set(v3.interfaces[i].functions) for i in role_v3)) if role_v3 else set()
     for r in table.renames:
         if r.item != "function":
             continue
         v4_iface = iface.get(r.interface, r.interface)
         names = [v4_iface]
-        if r.interface in ROLE_V3 and r.old.wit in ("open", "validate", "close"):
-            names = ["source", "destination", "transform"]  # one lifecycle for every role
+        if r.interface in role_v3 and r.old.wit in lifecycle:
+            names = roles  # one lifecycle for every role (declared once, on the source)
         for target in names:
-            funcs[(target, r.old.wit)] = (r.new.wit, r.rule_id)
-            func_rules.setdefault((target, r.new.wit), r.rule_id)
+            # a function a rule moves to another interface (`to-interface`) goes there
+            dest = r.new_interface if r.new_interface and r.new_interface != v4_iface else target
+            funcs[(target, r.old.wit)] = (r.new.wit, r.rule_id, dest)
+            func_rules.setdefault((dest, r.new.wit), r.rule_id)
     params = {(r.owner, r.old.wit): (r.new.wit, r.rule_id) for r in table.renames if r.item == "param"}
     fields = {(r.owner, r.old.wit): (r.new.wit, r.rule_id) for r in table.renames if r.item == "field"}
     v4_names = table.wit("v4").identifiers
@@ -280,8 +285,8 @@ class PackagePlanner:
         if item.kind == "func":
             key = (v4_iface, name)
             if key in self.maps.funcs:
-                new, rule = self.maps.funcs[key]
-                return (v4_iface, new, rule)
+                new, rule, dest = self.maps.funcs[key]
+                return (dest, new, rule)
             canon_iface = self.canon.interfaces.get(v4_iface)
             if canon_iface is not None and canon_iface.item(name) is not None:
                 return (v4_iface, name, self.maps.func_rules.get((v4_iface, name), ""))
