@@ -32,8 +32,17 @@ from typing import Any
 
 PKG = "rapidbyte:connector"
 V4 = "4.0.0"
-V4_ROLE_IFACE = {"source": "source", "transform": "transform", "destination": "destination"}
-V3_ROLE_IFACE = {"source": "source-connector", "transform": "transform-connector", "destination": "dest-connector"}
+
+
+def role_interface(role: str) -> str:
+    """The interface the v4 world of a role exports (world `rapidbyte-<role>` of the canonical wit/v4)."""
+    from ..lang.wit.model import load_package
+    from ..resources import wit_dir
+
+    world = load_package(wit_dir("v4")).worlds.get(f"rapidbyte-{role}")
+    if world is None or len(world.exports) != 1:
+        raise ValueError(f"wit/v4 has no world exporting the {role} role")
+    return world.exports[0]
 
 
 @dataclass
@@ -88,7 +97,7 @@ def declared(wasm: Path, out_dir: Path) -> tuple[list[str], list[str], str]:
 
 
 def interface_check(role: str, imports: list[str], exports: list[str]) -> Check:
-    want = f"{PKG}/{V4_ROLE_IFACE[role]}@{V4}"
+    want = f"{PKG}/{role_interface(role)}@{V4}"
     v3_exports = [e for e in exports if e.startswith(f"{PKG}/") and e.endswith("@3.0.0")]
     v3_imports = [i for i in imports if i.startswith(f"{PKG}/") and i.endswith("@3.0.0")]
     ours = [e for e in exports if e.startswith(f"{PKG}/")]
@@ -221,7 +230,7 @@ def signature_check(component: Any, role: str, cache_dir: Path) -> Check:
 
     eng = engine()
     canonical = load_component(canonical_component(role, cache_dir), cache_dir)
-    iface = f"{PKG}/{V4_ROLE_IFACE[role]}@{V4}"
+    iface = f"{PKG}/{role_interface(role)}@{V4}"
     want = interface_functions(canonical.type.exports(eng), eng, iface) or {}
     got = interface_functions(component.type.exports(eng), eng, iface)
     problems = []

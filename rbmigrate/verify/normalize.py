@@ -23,6 +23,7 @@ One normal form per scenario run and pipeline stage:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -33,8 +34,20 @@ MASKED = "<masked>"
 TIMING_SUFFIXES = ("_secs", "_ms", "_nanos")
 EFFECTS = ("lifecycle", "validation", "catalog", "batches", "checkpoints", "metrics", "dlq", "state", "logs",
            "summaries", "errors", "protocol", "tables")
-_CALLS = {"run-read": "run", "run-write": "run", "run-transform": "run", "run-discover": "discover"}
-_PHASE_FIELD = {"read": "read", "write": "write", "transform": "transform", "discover": "discover"}
+
+
+@functools.lru_cache(maxsize=1)
+def _calls() -> dict[str, str]:
+    """Lifecycle labels that mean the same call: the v3 role functions `run-*` of wit/v3 are v4's `run`;
+    the v4 host labels `run(phase=discover)` `run-discover`, which is v3's `discover`."""
+    from ..lang.wit.model import load_package
+    from ..resources import wit_dir
+
+    v3 = load_package(wit_dir("v3"))
+    roles = {e for w in v3.worlds.values() for e in w.exports}
+    calls = {f: "run" for r in roles for f in v3.interfaces[r].functions if f.startswith("run-")}
+    calls["run-discover"] = "discover"
+    return calls
 
 
 def canon(value: Any) -> str:
@@ -51,7 +64,7 @@ def _default(value: Any) -> Any:
 
 
 def call_name(call: str) -> str:
-    return _CALLS.get(call, call)
+    return _calls().get(call, call)
 
 
 class Masker:
@@ -121,7 +134,7 @@ def _error(e: Any, masker: Masker) -> dict:
 
 
 def _summary(s: Any, version: int, protocol: list[str]) -> dict:
-    want = _PHASE_FIELD.get(s.phase, s.phase)
+    want = s.phase  # the run-summary field of a phase has the phase's name
     if version >= 4 and list(s.set_fields) != [want]:
         protocol.append(f"run-summary of phase {s.phase} (stream {s.context_stream!r}) sets "
                         f"{', '.join(s.set_fields) or 'no field'}; it must set exactly `{want}`")

@@ -18,6 +18,7 @@ from ...textio import line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
 from . import docs, literals, macros, methods, paths, strings, syntax, traits, uses
 from .plan import FilePlan
+from .receivers import Receivers
 from .scope import CrateFacts, FileScopes, module_path_of
 from .vocab import is_host_trait, vocab
 
@@ -157,6 +158,7 @@ class RustAdapter(Adapter):
             captures=tree.captures,
             is_build_script=ctx.path.name == "build.rs",
         )
+        plan.receivers = Receivers(plan)
         paths.freeze_binding_trees(plan)
         methods.plan_methods(plan)
         macros.plan_macros(plan)

@@ -37,17 +37,9 @@ class FilePlan:
 
     def __post_init__(self) -> None:
         self.newline = newline_of(self.data)
-        self._receivers = None
+        self.receivers = None  # receivers.Receivers, set by the adapter (what a method call's receiver is)
         self.store = Store(self.ctx.display, self.data, self.ctx.rules)  # the one plan store (rbmigrate.plan)
         self.prose: set[tuple[int, int]] = set()  # edits inside comments and strings (not code tokens)
-
-    @property
-    def receivers(self):
-        if self._receivers is None:
-            from .receivers import Receivers
-
-            self._receivers = Receivers(self)
-        return self._receivers
 
     # ------------------------------------------------------------------ edits
 
