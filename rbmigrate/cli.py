@@ -172,10 +172,10 @@ def render(run, fmt: str) -> str:
 
 
 def _write_file(path: Path, data: bytes) -> None:
-    from .textio import atomic_write
+    from .textio import write_output
 
     try:
-        atomic_write(path, data)
+        write_output(path, data)
     except OSError as exc:
         click.echo(f"rbmigrate: cannot write {path}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_ERROR)

@@ -135,10 +135,10 @@ def verify(paths, scenario, base_ref, base_dir, snapshot, pg_dsn, deadline, memo
                         no_cache=no_cache, rust_sdk=rust_sdk, jobs=jobs, progress=progress)
     text = render(report, fmt, verbose)
     if output is not None:
-        from .textio import atomic_write
+        from .textio import write_output
 
         try:
-            atomic_write(output, text.encode("utf-8"))
+            write_output(output, text.encode("utf-8"))
         except OSError as exc:
             click.echo(f"rbmigrate: cannot write {output}: {exc.strerror or exc}", err=True)
             sys.exit(2)

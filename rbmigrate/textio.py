@@ -69,3 +69,19 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a report or patch the user asked for: atomically when ``path`` is (or will be) a regular file,
+    straight into it when it is a device, a FIFO or a terminal (``-o /dev/null``, ``-o /dev/stdout``), which
+    a rename would replace by a regular file."""
+    path = Path(path)
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        regular = True
+    if regular:
+        atomic_write(path, data)
+        return
+    with open(path, "wb") as handle:
+        handle.write(data)

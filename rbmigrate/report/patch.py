@@ -21,6 +21,6 @@ def render(run: RunResult) -> bytes:
 
 
 def write(path: Path, run: RunResult) -> None:
-    from ..textio import atomic_write
+    from ..textio import write_output
 
-    atomic_write(Path(path), render(run))
+    write_output(Path(path), render(run))
