@@ -11,9 +11,12 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..skipdirs import GENERATED, SKIP_DIRS
 from .spec import default_cache_dir
 
-_SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", ".mypy_cache", "target", "node_modules"}
+# Not hashed into the build key: the folders never looked into, except checked-in wit_world/ bindings,
+# which sit on the guest's module path and so may go into the component.
+_SKIP_DIRS = SKIP_DIRS - GENERATED
 _SKIP_SUFFIXES = (".pyc", ".pyo", ".wasm", ".cwasm")
 
 
