@@ -15,7 +15,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import edits as edit_ops
@@ -30,7 +30,6 @@ class Options:
     mode: str = "apply"  # apply | diff | check | scan
     jobs: int = 1
     base: Path | None = None  # paths in reports are shown relative to this
-    extra: dict = field(default_factory=dict)
 
 
 def display_path(path: Path, base: Path | None) -> str:

@@ -39,9 +39,6 @@ class ParsedRust:
 class RustAdapter(Adapter):
     name = "rust"
 
-    def matches(self, path: Path) -> bool:
-        return path.suffix == ".rs"
-
     def prefilter(self, data: bytes) -> bool:
         """Files worth parsing in a crate the adapter works on (every file using the SDK: crate facts)."""
         from ...ruletable import default_table
