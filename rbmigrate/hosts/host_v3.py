@@ -11,7 +11,7 @@ from .protocol import (
     ERROR_CATEGORIES, V3_CHECKPOINT_KINDS, V3_DETAILS, V3_LOG_LEVEL_OTHER, V3_LOG_LEVELS, V3_ROLES, V3_STATE_SCOPES,
     V3_VERSION, qualified,
 )
-from .runtime import HostIO, Stage, install_host, plain
+from .runtime import HostIO, Stage, install_host
 from .spec import DEFAULT_SCHEMA_EVOLUTION, StreamSpec
 from .values import from_wit
 
@@ -93,7 +93,7 @@ class Host(HostIO):
             raise HostError("internal", "BAD_PAYLOAD", "metric labels must be [key, value] pairs") from None
         self.stage.metric(name, float(value), pairs, mtype, {"payload_json": payload_json, "envelope": envelope})
 
-    def emit_dlq_record(self, stream: str, record_json: str, message: str, category: str) -> None:
+    def dlq(self, stream: str, record_json: str, message: str, category: str) -> None:
         kebab = category.replace("_", "-").lower()
         if kebab not in ERROR_CATEGORIES:
             raise HostError("internal", "BAD_DLQ_CATEGORY", f"unknown error category {category!r}")
@@ -106,14 +106,7 @@ class Host(HostIO):
 
 
 def install(linker: Any, stage: Stage) -> None:
-    h = Host(stage)
-    g = h.guard
-    install_host(linker, h, {
-        "log": plain(h.log),
-        "checkpoint": g(h.checkpoint),
-        "metric": g(h.metric),
-        "emit-dlq-record": g(h.emit_dlq_record),
-    })
+    install_host(linker, Host(stage))
 
 
 # ---- lifecycle ----------------------------------------------------------------------------------

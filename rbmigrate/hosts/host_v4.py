@@ -11,7 +11,7 @@ from .protocol import (
     CHECKPOINT_KINDS, DEFAULT_LIMITS, ERROR_CATEGORIES, LOG_LEVELS, STATE_SCOPES, SUMMARY_FIELDS, V4_DETAILS, V4_ROLES,
     V4_VERSION, qualified,
 )
-from .runtime import HostIO, Stage, install_host, plain
+from .runtime import HostIO, Stage, install_host
 from .spec import DEFAULT_SCHEMA_EVOLUTION, StreamSpec
 from .values import from_wit, to_wit
 
@@ -60,14 +60,7 @@ def _scope(scope: str) -> str:
 
 
 def install(linker: Any, stage: Stage) -> None:
-    h = Host(stage)
-    g = h.guard
-    install_host(linker, h, {
-        "log": plain(h.log),
-        "telemetry-checkpoint": g(h.checkpoint),
-        "telemetry-metric": g(h.metric),
-        "telemetry-dlq": g(h.dlq),
-    })
+    install_host(linker, Host(stage))
 
 
 # ---- lifecycle ----------------------------------------------------------------------------------

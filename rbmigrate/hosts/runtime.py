@@ -237,8 +237,8 @@ class Stage:
 
 class HostIO:
     """What both reference hosts do the same way. Each version names its package version and the
-    connector-error field that holds details, says how it names a state scope (``scope``) and binds
-    its own log and telemetry functions (:func:`install_host`)."""
+    connector-error field that holds details, and says how it reads its WIT values: a state scope
+    (``scope``), a log level (``log``) and the telemetry payloads (``checkpoint``, ``metric``, ``dlq``)."""
 
     version: int = 0
     details = ""  # connector-error field: details_json (v3) or details (v4)
@@ -247,6 +247,18 @@ class HostIO:
         self.stage = stage
 
     def scope(self, raw: Any) -> str:
+        raise NotImplementedError
+
+    def log(self, level: Any, msg: str) -> None:
+        raise NotImplementedError
+
+    def checkpoint(self, *args: Any) -> None:
+        raise NotImplementedError
+
+    def metric(self, *args: Any) -> None:
+        raise NotImplementedError
+
+    def dlq(self, *args: Any) -> None:
         raise NotImplementedError
 
     def state_get(self, scope: Any, key: str) -> str | None:
@@ -278,12 +290,16 @@ class HostIO:
         """:func:`guarded` with this version's details field."""
         return guarded(fn, self.details)
 
-    def shared_functions(self) -> dict[str, Callable[..., Any]]:
-        """The host functions both versions bind to the same cores, by their v4 names."""
+    def functions(self) -> dict[str, Callable[..., Any]]:
+        """Every host function, by its v4 name (:func:`install_host` spells them per version)."""
         st, g = self.stage, self.guard
         return {
             "batch-emit": g(st.emit),
             "batch-next": trapping(st.next),
+            "log": plain(self.log),
+            "telemetry-checkpoint": g(self.checkpoint),
+            "telemetry-metric": g(self.metric),
+            "telemetry-dlq": g(self.dlq),
             "state-get": trapping(self.state_get),
             "state-put": g(self.state_put),
             "state-cas": g(self.state_cas),
@@ -300,10 +316,9 @@ class HostIO:
         }
 
 
-def install_host(linker: Any, host: HostIO, own: dict[str, Callable[..., Any]]) -> None:
-    """Link the host interface of ``host.version``: the shared functions (:meth:`HostIO.shared_functions`)
-    under that version's names, plus ``own`` (its log and telemetry functions, by its own names).
-    Every function of the version's host interface is linked, or this raises."""
+def install_host(linker: Any, host: HostIO) -> None:
+    """Link the host interface of ``host.version``: :meth:`HostIO.functions` under that version's
+    names (`protocol.HOST_FUNCTIONS`) and the type interfaces beside it."""
     if host.version == 3:
         version, host_iface, types = protocol.V3_VERSION, protocol.V3_HOST, protocol.V3_TYPE_INTERFACES
         names = list(protocol.HOST_FUNCTIONS)
@@ -312,10 +327,7 @@ def install_host(linker: Any, host: HostIO, own: dict[str, Callable[..., Any]]) 
         version, host_iface, types = protocol.V4_VERSION, protocol.V4_HOST, protocol.V4_TYPE_INTERFACES
         names = list(protocol.HOST_FUNCTIONS.values())
         spelled = {v4: v4 for v4 in names}
-    funcs = {spelled[name]: fn for name, fn in host.shared_functions().items()}
-    funcs.update(own)
-    if set(funcs) != set(names):
-        raise AssertionError(f"v{host.version} host functions: {sorted(set(funcs) ^ set(names))} do not match the protocol")
+    funcs = {spelled[name]: fn for name, fn in host.functions().items()}
     with linker.root() as root:
         for name in types:
             with root.add_instance(protocol.qualified(name, version)):
