@@ -2,12 +2,13 @@
 
 - units are found by :mod:`rbmigrate.discover` under every given path (or the
   paths listed in ``--from-file``) and optionally narrowed to one shard;
-- each unit is read here and its files selected by the adapters' prefilters; a
-  unit with nothing to parse is done on the spot, the others run through
-  :func:`rbmigrate.engine.migrate_unit` in a process pool (none for a single
-  one); a unit that raises, or whose worker process dies, becomes an error of
-  that unit only (a dead worker's suspects are re-run one by one in their own
-  process to find the culprit);
+- the units run through :func:`rbmigrate.engine.run_units` (the one executor of
+  ``-j1`` and ``-jN``): each unit is read in the parent and its files selected by
+  the adapters' prefilters; a unit with nothing to parse is done on the spot, the
+  others run through :func:`rbmigrate.engine.migrate_unit` in a process pool
+  (none for a single one); a unit that raises, or whose worker process dies,
+  becomes an error of that unit only (a dead worker's suspects are re-run one by
+  one in their own process to find the culprit);
 - in ``apply`` mode each unit is written by the parent as soon as its result
   arrives (git safety first), so an interrupted run leaves whole files;
 - progress: a rich bar on a terminal, a few plain lines in CI or a pipe.
@@ -16,18 +17,15 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import math
 import os
 import sys
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .discover import DiscoverOptions, Unit, discover_all
-from .engine import Options, display_path, has_work, migrate_unit, read_unit, write_unit
-from .model import FileError, PhaseTimes, RunResult, UnitResult
+from .discover import DiscoverOptions, discover_all
+from .engine import Options, display_path, run_units, write_unit
+from .model import FileError, RunResult, UnitResult
 
 
 class InputError(ValueError):
@@ -159,166 +157,6 @@ def _first_error(result: UnitResult) -> str:
     err = errors[0]
     first = (err.message.splitlines() or [""])[0]
     return f"{err.location()}: {first}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else "")
-
-
-# ----------------------------------------------------------------- running
-
-
-def _crashed(unit: Unit, options: Options, why: str) -> UnitResult:
-    root = display_path(unit.root, options.base)
-    return UnitResult(root=root, kind=unit.kind, errors=[FileError(path=root, message=why, kind="internal")])
-
-
-def worker_init(parent: int) -> None:
-    """Set up a worker process: it ends with its parent and leaves Ctrl-C to it.
-
-    Without this, workers of a parent killed with SIGKILL would live on forever,
-    blocked on the task queue (and holding the parent's stdout/stderr open).
-    """
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _child(conn, unit: Unit, options: Options, parent: int) -> None:  # pragma: no cover - runs in a child process
-    worker_init(parent)
-    conn.send(migrate_unit(unit, options))
-    conn.close()
-
-
-def _run_isolated(unit: Unit, options: Options) -> UnitResult:
-    """Run one unit in a process of its own, to tell a crashing unit from its neighbours."""
-    import multiprocessing
-
-    ctx = multiprocessing.get_context()
-    receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, unit, options, os.getpid()), daemon=True)
-    proc.start()
-    send.close()
-    try:
-        result = receive.recv()
-    except EOFError:
-        result = None
-    proc.join()
-    if result is None:
-        code = proc.exitcode
-        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        return _crashed(unit, options, f"the worker process died while migrating this unit ({how})")
-    return result
-
-
-def _scan(units: list[Unit], options: Options, rules, finish: Callable[[int, UnitResult], None]):
-    """Read each unit here and yield ``(index, files, times)`` of the ones with a file to parse;
-    a unit with none (no v3 anywhere in it) is finished on the spot, without a worker."""
-    for index, unit in enumerate(units):
-        times = PhaseTimes()
-        try:
-            files = read_unit(unit, options, times)
-        except Exception:  # a selection that fails is retried (and reported) by the unit's own run
-            yield index, None, times
-            continue
-        if has_work(files):
-            yield index, files, times
-        else:
-            finish(index, _timed(migrate_unit(unit, options, rules, files), times))
-
-
-def _timed(result: UnitResult, times: PhaseTimes) -> UnitResult:
-    result.times.add(times)
-    return result
-
-
-def run_units(
-    units: list[Unit], options: Options, jobs: int, on_result: Callable[[int, UnitResult], None] | None = None
-) -> list[UnitResult]:
-    """Migrate every unit; ``on_result(index, result)`` runs in this process as each one finishes.
-
-    Units are read (and their files selected) here; only units with a file to parse go to the
-    process pool, and no pool is started when at most one unit has one.
-    """
-    from .ruletable import default_table
-
-    results: list[UnitResult | None] = [None] * len(units)
-
-    def finish(index: int, result: UnitResult) -> None:
-        results[index] = result
-        if on_result is not None:
-            on_result(index, result)
-
-    rules = default_table()  # load once here; forked workers inherit it
-    scan = _scan(units, options, rules, finish)
-    ahead = scan if jobs <= 1 else list(itertools.islice(scan, jobs))
-    if jobs <= 1 or len(ahead) <= 1:
-        for index, files, times in ahead:
-            finish(index, _timed(migrate_unit(units[index], options, rules, files), times))
-        return results  # type: ignore[return-value]
-
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    queue = deque(ahead)  # (index, files, times): what was read here goes along
-    more = iter(scan)
-
-    def fill(count: int) -> int:
-        """Scan on until ``count`` units wait for the pool (or none are left); how many wait."""
-        while len(queue) < count:
-            item = next(more, None)
-            if item is None:
-                break
-            queue.append(item)
-        return len(queue)
-
-    suspects: list[int] = []
-    while fill(jobs) or suspects:
-        if suspects:
-            index = suspects.pop(0)
-            finish(index, _run_isolated(units[index], options))
-            continue
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(queue)), initializer=worker_init, initargs=(os.getpid(),))
-        inflight: dict = {}
-        broken = False
-        try:
-            while (fill(1) or inflight) and not broken:
-                while len(inflight) < 2 * jobs and fill(1):  # one waiting per worker: no idle worker while this scans
-                    index, files, times = queue.popleft()
-                    try:
-                        inflight[pool.submit(migrate_unit, units[index], options, None, files)] = (index, times)
-                    except BrokenProcessPool:
-                        queue.appendleft((index, files, times))
-                        broken = True
-                        break
-                if not inflight:
-                    break
-                done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
-                for future in done:
-                    index, times = inflight.pop(future)
-                    try:
-                        result = _timed(future.result(), times)
-                    except BrokenProcessPool:
-                        suspects.append(index)
-                        broken = True
-                        continue
-                    except Exception as exc:  # e.g. a result that cannot be pickled
-                        result = _crashed(units[index], options, f"worker failed: {exc!r}")
-                    finish(index, result)
-            if broken:
-                suspects.extend(index for index, _times in inflight.values())
-                suspects.sort()
-                inflight.clear()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
-    return results  # type: ignore[return-value]
 
 
 # ----------------------------------------------------------------- one batch

@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from . import tools
 
 BINDINGS_DIR = "wit_world"
 # What `componentize-py bindings` writes beside wit_world/; refreshed only when checked in.
@@ -26,17 +27,6 @@ ROLE_WORLDS = {"source": "rapidbyte-source", "destination": "rapidbyte-destinati
 
 class BindingsError(RuntimeError):
     """componentize-py failed, or the swap could not complete (the old bindings are in place)."""
-
-
-def componentize_py() -> str:
-    """componentize-py next to this interpreter, else on PATH."""
-    here = Path(sys.executable).parent / "componentize-py"
-    if here.exists():
-        return str(here)
-    found = shutil.which("componentize-py")
-    if not found:
-        raise BindingsError("componentize-py not found next to the Python interpreter nor on PATH")
-    return found
 
 
 def world_for(root: Path) -> str:
@@ -55,7 +45,7 @@ def world_for(root: Path) -> str:
 
 def generate(out: Path, world: str, wit_dir: Path) -> None:
     """``componentize-py -d WIT -w WORLD bindings OUT``."""
-    cmd = [componentize_py(), "-d", str(wit_dir), "-w", world, "bindings", str(out)]
+    cmd = [tools.find("componentize-py", BindingsError), "-d", str(wit_dir), "-w", world, "bindings", str(out)]
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0 or not (out / BINDINGS_DIR).is_dir():

@@ -1,18 +1,21 @@
 """The one pipeline: discover → prefilter → parse → plan → apply → validate → write.
 
 ``migrate_unit`` is pure computation (no writes) so units can run in worker
-processes; ``write_results`` performs the atomic writes in the parent.
+processes (``run_units``, the one executor of ``-j1`` and ``-jN``);
+``write_results`` performs the atomic writes in the parent.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import stat
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import edits as edit_ops
@@ -285,43 +288,173 @@ def write_unit(unit: UnitResult, base_for: dict[str, Path]) -> None:
 
 
 def run(paths: list[Path], options: Options, rules: RuleTable | None = None) -> tuple[RunResult, dict[str, Path]]:
-    """Discover and migrate; returns the result and a map from shown path to real path."""
+    """Discover and migrate (``options.jobs`` worker processes, see :func:`run_units`); returns the
+    result and a map from shown path to real path."""
     t0 = time.perf_counter()
     units = discover(paths)
     discover_time = time.perf_counter() - t0
-    rules = rules or default_table()
-    results: list[UnitResult | None] = [None] * len(units)
-    work: dict[int, tuple[list[UnitFile], PhaseTimes]] = {}
-    for index, unit in enumerate(units):  # read and select here: only units with work may go to the pool
-        times = PhaseTimes()
-        files = read_unit(unit, options, times)
-        if has_work(files) and options.jobs > 1:
-            work[index] = (files, times)
-            continue
-        results[index] = migrate_unit(unit, options, rules, files)
-        results[index].times.add(times)
-    if len(work) == 1:  # no pool for one unit
-        (index, (files, times)), = work.items()
-        results[index] = migrate_unit(units[index], options, rules, files)
-        results[index].times.add(times)
-    elif work:
-        with ProcessPoolExecutor(max_workers=min(options.jobs, len(work))) as pool:
-            futures = {index: pool.submit(migrate_unit, units[index], options) for index in work}
-            for index, future in futures.items():
-                try:
-                    results[index] = future.result()
-                except Exception as exc:  # the worker died: isolate the unit
-                    unit = units[index]
-                    results[index] = UnitResult(
-                        root=display_path(unit.root, options.base),
-                        kind=unit.kind,
-                        errors=[FileError(path=str(unit.root), message=f"worker crashed: {exc!r}", kind="internal")],
-                    )
+    results = run_units(units, options, options.jobs, rules=rules)
     if results:
         results[0].times.discover += discover_time
     path_map = {display_path(f, options.base): f for unit in units for f in unit.files}
     return RunResult(units=results, mode=options.mode), path_map
 
 
-def default_jobs() -> int:
-    return os.cpu_count() or 1
+# ---- running many units: one path for -j1 and -jN ------------------------------------------------
+
+def _crashed(unit: Unit, options: Options, why: str) -> UnitResult:
+    root = display_path(unit.root, options.base)
+    return UnitResult(root=root, kind=unit.kind, errors=[FileError(path=root, message=why, kind="internal")])
+
+
+def worker_init(parent: int) -> None:
+    """Set up a worker process: it ends with its parent and leaves Ctrl-C to it.
+
+    Without this, workers of a parent killed with SIGKILL would live on forever,
+    blocked on the task queue (and holding the parent's stdout/stderr open).
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _child(conn, unit: Unit, options: Options, rules: RuleTable | None, parent: int) -> None:  # pragma: no cover
+    worker_init(parent)  # (runs in a child process)
+    conn.send(migrate_unit(unit, options, rules))
+    conn.close()
+
+
+def _run_isolated(unit: Unit, options: Options, rules: RuleTable | None) -> UnitResult:
+    """Run one unit in a process of its own, to tell a crashing unit from its neighbours."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context()
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, unit, options, rules, os.getpid()), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        result = receive.recv()
+    except EOFError:
+        result = None
+    proc.join()
+    if result is None:
+        code = proc.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        return _crashed(unit, options, f"the worker process died while migrating this unit ({how})")
+    return result
+
+
+def _scan(units: list[Unit], options: Options, rules, finish: Callable[[int, UnitResult], None]):
+    """Read each unit here and yield ``(index, files, times)`` of the ones with a file to parse;
+    a unit with none (no v3 anywhere in it) is finished on the spot, without a worker."""
+    for index, unit in enumerate(units):
+        times = PhaseTimes()
+        try:
+            files = read_unit(unit, options, times)
+        except Exception:  # a selection that fails is retried (and reported) by the unit's own run
+            yield index, None, times
+            continue
+        if has_work(files):
+            yield index, files, times
+        else:
+            finish(index, _timed(migrate_unit(unit, options, rules, files), times))
+
+
+def _timed(result: UnitResult, times: PhaseTimes) -> UnitResult:
+    result.times.add(times)
+    return result
+
+
+def run_units(
+    units: list[Unit], options: Options, jobs: int, on_result: Callable[[int, UnitResult], None] | None = None,
+    rules: RuleTable | None = None,
+) -> list[UnitResult]:
+    """Migrate every unit; ``on_result(index, result)`` runs in this process as each one finishes.
+
+    Units are read (and their files selected) here; only units with a file to parse go to the
+    process pool, and no pool is started when at most one unit has one. ``rules`` defaults to the
+    rule table in rules/.
+    """
+    results: list[UnitResult | None] = [None] * len(units)
+
+    def finish(index: int, result: UnitResult) -> None:
+        results[index] = result
+        if on_result is not None:
+            on_result(index, result)
+
+    rules = rules or default_table()  # load once here; forked workers inherit the default one
+    sent = None if rules is default_table() else rules  # what a worker is given: only a table of its own
+    scan = _scan(units, options, rules, finish)
+    ahead = scan if jobs <= 1 else list(itertools.islice(scan, jobs))
+    if jobs <= 1 or len(ahead) <= 1:
+        for index, files, times in ahead:
+            finish(index, _timed(migrate_unit(units[index], options, rules, files), times))
+        return results  # type: ignore[return-value]
+
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    queue = deque(ahead)  # (index, files, times): what was read here goes along
+    more = iter(scan)
+
+    def fill(count: int) -> int:
+        """Scan on until ``count`` units wait for the pool (or none are left); how many wait."""
+        while len(queue) < count:
+            item = next(more, None)
+            if item is None:
+                break
+            queue.append(item)
+        return len(queue)
+
+    suspects: list[int] = []
+    while fill(jobs) or suspects:
+        if suspects:
+            index = suspects.pop(0)
+            finish(index, _run_isolated(units[index], options, sent))
+            continue
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(queue)), initializer=worker_init, initargs=(os.getpid(),))
+        inflight: dict = {}
+        broken = False
+        try:
+            while (fill(1) or inflight) and not broken:
+                while len(inflight) < 2 * jobs and fill(1):  # one waiting per worker: no idle worker while this scans
+                    index, files, times = queue.popleft()
+                    try:
+                        inflight[pool.submit(migrate_unit, units[index], options, sent, files)] = (index, times)
+                    except BrokenProcessPool:
+                        queue.appendleft((index, files, times))
+                        broken = True
+                        break
+                if not inflight:
+                    break
+                done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                for future in done:
+                    index, times = inflight.pop(future)
+                    try:
+                        result = _timed(future.result(), times)
+                    except BrokenProcessPool:
+                        suspects.append(index)
+                        broken = True
+                        continue
+                    except Exception as exc:  # e.g. a result that cannot be pickled
+                        result = _crashed(units[index], options, f"worker failed: {exc!r}")
+                    finish(index, result)
+            if broken:
+                suspects.extend(index for index, _times in inflight.values())
+                suspects.sort()
+                inflight.clear()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+    return results  # type: ignore[return-value]

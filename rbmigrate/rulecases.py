@@ -86,7 +86,7 @@ def _findings_snapshot(case: Path) -> Path:
     return case / FINDINGS if case.is_dir() else case.with_name(case.name + FINDINGS)
 
 
-def _render_findings(run, unit_root: Path) -> str:
+def _render_findings(run) -> str:
     lines = []
     for f in sorted(run.findings, key=lambda f: (f.path, f.line, f.col, f.rule_id)):
         where = Path(f.path).name
@@ -138,7 +138,7 @@ def run_case(rule_id: str, case: Path, update: bool = False) -> CaseOutcome:
                 outcome.problems.append(
                     _diff(work_file.name, expected.decode("utf-8", "replace"), actual.decode("utf-8", "replace"))
                 )
-        findings_text = _render_findings(result, work)
+        findings_text = _render_findings(result)
         fsnap = _findings_snapshot(case)
         if update:
             if findings_text or fsnap.exists():

@@ -15,7 +15,10 @@ BOM = b"\xef\xbb\xbf"
 
 
 def line_col(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of a byte offset."""
+    """1-based line and column (in characters) of a byte offset.
+
+    A UTF-8 byte order mark at the start of the input is not counted as a column; a partial
+    (invalid) UTF-8 sequence counts as the replacement characters it decodes to."""
     offset = max(0, min(offset, len(data)))
     line_start = data.rfind(b"\n", 0, offset) + 1
     line = data.count(b"\n", 0, offset) + 1

@@ -170,6 +170,25 @@ def test_pool_and_serial_runs_agree(tmp_path, monkeypatch):
     assert key(serial) == key(pooled)
 
 
+def test_engine_run_uses_the_one_executor_and_its_rule_table_reaches_the_workers(tmp_path):
+    """`engine.run` goes through `run_units` for -j1 and -jN alike, and a rule table of the caller's
+    own (here: without RB101) is the one the workers plan with."""
+    from rbmigrate.engine import run
+    from rbmigrate.ruletable import RuleTable, default_table
+
+    wit_adapter()
+    make_batch(tmp_path, 5, mixed=False)
+    table = RuleTable([r for r in default_table() if r.id != "RB101"])
+    key = lambda res: [(r.root, [(f.path, f.after, sorted({e.rule_id for e in f.edits})) for f in r.files])  # noqa: E731
+                       for r in res.units]
+    runs = {(jobs, rules is None): key(run([tmp_path / "units"], Options(mode="check", base=tmp_path, jobs=jobs),
+                                           rules=rules)[0])
+            for jobs in (1, 2) for rules in (None, table)}
+    assert runs[(1, True)] == runs[(2, True)] and runs[(1, False)] == runs[(2, False)]
+    fired = lambda k: {rule for _root, files in runs[k] for _p, _a, rules in files for rule in rules}  # noqa: E731
+    assert "RB101" in fired((2, True)) and "RB101" not in fired((2, False))
+
+
 # ------------------------------------------------------------------ acceptance: 50+ units, two bad ones
 
 

@@ -182,8 +182,10 @@ def test_pyproject_tool_rapidbyte_only(tmp_path):
 
 
 def test_prefilter_and_matches():
+    from rbmigrate.lang.base import language_of
+
     adapter = ManifestAdapter()
-    assert adapter.matches(Path("x/Cargo.toml")) and adapter.matches(Path("manifest.json"))
-    assert not adapter.matches(Path("config.toml"))
+    assert language_of(Path("x/Cargo.toml")) == language_of(Path("manifest.json")) == "manifest"
+    assert language_of(Path("config.toml")) is None
     assert not adapter.prefilter(b'[package]\nname = "x"\n')
     assert adapter.prefilter(b'[dependencies]\nrapidbyte-sdk = "3"\n')

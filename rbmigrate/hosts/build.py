@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import tools
+from ..skipdirs import GENERATED, SKIP_DIRS
 from .spec import default_cache_dir
 
-_SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", ".mypy_cache", "target", "node_modules"}
+# Not hashed into the build key: the folders never looked into, except checked-in wit_world/ bindings,
+# which sit on the guest's module path and so may go into the component.
+_SKIP_DIRS = SKIP_DIRS - GENERATED
 _SKIP_SUFFIXES = (".pyc", ".pyo", ".wasm", ".cwasm")
 
 
@@ -25,15 +27,9 @@ class BuildError(RuntimeError):
         self.output = output
 
 
-def componentize_py() -> Path:
+def componentize_py() -> str:
     """The componentize-py of this interpreter's environment (next to sys.executable), else PATH."""
-    here = Path(sys.executable).parent / "componentize-py"
-    if here.exists():
-        return here
-    found = shutil.which("componentize-py")
-    if not found:
-        raise BuildError("componentize-py not found next to the Python interpreter nor on PATH")
-    return Path(found)
+    return tools.find("componentize-py", BuildError)
 
 
 def componentize_py_version() -> str:
@@ -42,7 +38,7 @@ def componentize_py_version() -> str:
 
         return version("componentize-py")
     except Exception:  # not installed as a distribution: ask the binary
-        out = subprocess.run([str(componentize_py()), "--version"], capture_output=True, text=True, check=False)
+        out = subprocess.run([componentize_py(), "--version"], capture_output=True, text=True, check=False)
         return out.stdout.strip() or "unknown"
 
 
@@ -98,7 +94,7 @@ def build_python_component(
     out = out_dir / f"{build_key(app_dir, wit_dir, worlds, module)}.wasm"
     if out.exists():
         return out
-    cmd = [str(componentize_py()), "-q", "-d", str(wit_dir)]
+    cmd = [componentize_py(), "-q", "-d", str(wit_dir)]
     for w in worlds:
         cmd += ["-w", w]
     fd, tmp_name = tempfile.mkstemp(prefix=".build-", suffix=".wasm", dir=out_dir)

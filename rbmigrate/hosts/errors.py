@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-CATEGORIES = (
-    "config", "auth", "permission", "rate-limit", "transient-network",
-    "transient-db", "data", "schema", "internal", "frame",
-)
+from .protocol import ERROR_CATEGORIES
 
 
 class HostError(Exception):
@@ -16,7 +13,7 @@ class HostError(Exception):
 
     def __init__(self, category: str, code: str, message: str, *, retryable: bool = False,
                  details: Any = None) -> None:
-        assert category in CATEGORIES, category
+        assert category in ERROR_CATEGORIES, category
         super().__init__(f"{category}/{code}: {message}")
         self.category = category
         self.code = code

@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-STAGES = ("source", "transform", "destination")
-
-
 @dataclass
 class BatchEvent:
     """A frame passed to `emit-batch` / `batch-emit`, decoded per docs/batch-format.md."""

@@ -5,34 +5,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .errors import CATEGORIES, HostError
+from .errors import HostError
 from .events import SummaryEvent, ValidationEvent
-from .runtime import HostIO, Stage, guarded, plain, trapping
+from .protocol import (
+    ERROR_CATEGORIES, V3_CHECKPOINT_KINDS, V3_DETAILS, V3_LOG_LEVEL_OTHER, V3_LOG_LEVELS, V3_ROLES, V3_STATE_SCOPES,
+    V3_VERSION, qualified,
+)
+from .runtime import HostIO, Stage, install_host
 from .spec import DEFAULT_SCHEMA_EVOLUTION, StreamSpec
 from .values import from_wit
-from ..ruletable import default_table
 
-PKG = "rapidbyte:connector"
-VERSION = "3.0.0"
-HOST = f"{PKG}/host@{VERSION}"
-TYPES = f"{PKG}/types@{VERSION}"
 ROLES = {  # stage role -> (exported interface, run function, summary phase)
-    "source": (f"{PKG}/source-connector@{VERSION}", "run-read", "read"),
-    "destination": (f"{PKG}/dest-connector@{VERSION}", "run-write", "write"),
-    "transform": (f"{PKG}/transform-connector@{VERSION}", "run-transform", "transform"),
+    role: (qualified(iface, V3_VERSION), run, phase) for role, (iface, run, phase) in V3_ROLES.items()
 }
-DETAILS = "details_json"
-# The v3 integer codes come from the rule table (rules/wit.toml, `[rule.codes]`).
-_CODES = default_table().integer_codes
-LOG_LEVELS = _CODES["log"].values
-CHECKPOINT_KINDS = _CODES["checkpoint"].values
-STATE_SCOPES = _CODES["state-get"].values
 
 
 def scope_name(scope: int) -> str:
-    if scope not in STATE_SCOPES:
-        raise HostError("config", "BAD_STATE_SCOPE", f"state scope {scope} is not one of {sorted(STATE_SCOPES)}")
-    return STATE_SCOPES[scope]
+    if scope not in V3_STATE_SCOPES:
+        raise HostError("config", "BAD_STATE_SCOPE", f"state scope {scope} is not one of {sorted(V3_STATE_SCOPES)}")
+    return V3_STATE_SCOPES[scope]
 
 
 def _unwrap_envelope(doc: Any) -> tuple[dict, bool, dict]:
@@ -61,11 +52,14 @@ def _uint(doc: dict, key: str, default: int | None = None) -> int:
 class Host(HostIO):
     """Host functions bound to one stage."""
 
+    version = 3
+    details = V3_DETAILS
+
     def log(self, level: int, msg: str) -> None:
-        self.stage.log(_CODES["log"].case(level), level, msg)
+        self.stage.log(V3_LOG_LEVELS.get(level, V3_LOG_LEVEL_OTHER), level, msg)
 
     def checkpoint(self, kind: int, payload_json: str) -> None:
-        if kind not in CHECKPOINT_KINDS:
+        if kind not in V3_CHECKPOINT_KINDS:
             raise HostError("internal", "BAD_CHECKPOINT_KIND", f"checkpoint kind {kind} is not 0, 1 or 2")
         payload, envelope, env = _unwrap_envelope(_parse(payload_json))
         stream = payload.get("stream", env.get("stream_name"))
@@ -74,7 +68,7 @@ class Host(HostIO):
         field = payload.get("cursor_field")
         cursor = None if field is None else {"field": field, "value": payload.get("cursor_value")}
         self.stage.checkpoint(
-            CHECKPOINT_KINDS[kind], stream, _uint(payload, "id"), cursor,
+            V3_CHECKPOINT_KINDS[kind], stream, _uint(payload, "id"), cursor,
             _uint(payload, "records_processed", 0), _uint(payload, "bytes_processed", 0),
             {"kind": kind, "payload_json": payload_json, "envelope": envelope, "payload_kind": payload.get("kind")},
         )
@@ -99,9 +93,9 @@ class Host(HostIO):
             raise HostError("internal", "BAD_PAYLOAD", "metric labels must be [key, value] pairs") from None
         self.stage.metric(name, float(value), pairs, mtype, {"payload_json": payload_json, "envelope": envelope})
 
-    def emit_dlq_record(self, stream: str, record_json: str, message: str, category: str) -> None:
+    def dlq(self, stream: str, record_json: str, message: str, category: str) -> None:
         kebab = category.replace("_", "-").lower()
-        if kebab not in CATEGORIES:
+        if kebab not in ERROR_CATEGORIES:
             raise HostError("internal", "BAD_DLQ_CATEGORY", f"unknown error category {category!r}")
         self.stage.dlq(stream, record_json, message, kebab,
                        {"stream_name": stream, "record_json": record_json, "error_message": message,
@@ -110,41 +104,9 @@ class Host(HostIO):
     def scope(self, raw: Any) -> str:
         return scope_name(raw)
 
-    socket_read = HostIO.read_tcp
-    socket_write = HostIO.write_tcp
-
 
 def install(linker: Any, stage: Stage) -> None:
-    h = Host(stage)
-    st = stage
-    g = lambda fn: guarded(fn, DETAILS)  # noqa: E731
-    funcs = {
-        "emit-batch": g(st.emit),
-        "next-batch": trapping(st.next),
-        "log": plain(h.log),
-        "checkpoint": g(h.checkpoint),
-        "metric": g(h.metric),
-        "emit-dlq-record": g(h.emit_dlq_record),
-        "state-get": trapping(h.state_get),
-        "state-put": g(h.state_put),
-        "state-cas": g(h.state_cas),
-        "frame-new": g(st.frames.new),
-        "frame-write": g(lambda handle, chunk: st.frames.write(handle, bytes(chunk))),
-        "frame-seal": g(st.frames.seal),
-        "frame-len": g(st.frames.length),
-        "frame-read": g(st.frames.read),
-        "frame-drop": plain(st.frames.drop),
-        "connect-tcp": g(st.sockets.connect),
-        "socket-read": g(h.socket_read),
-        "socket-write": g(h.socket_write),
-        "socket-close": plain(st.sockets.close),
-    }
-    with linker.root() as root:
-        with root.add_instance(TYPES):
-            pass
-        with root.add_instance(HOST) as inst:
-            for name, fn in funcs.items():
-                inst.add_func(name, fn)
+    install_host(linker, Host(stage))
 
 
 # ---- lifecycle ----------------------------------------------------------------------------------

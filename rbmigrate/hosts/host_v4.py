@@ -5,29 +5,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .errors import CATEGORIES, HostError
+from .errors import HostError
 from .events import SummaryEvent, ValidationEvent
-from .runtime import HostIO, Stage, guarded, plain, trapping
-from .spec import DEFAULT_LIMITS, DEFAULT_SCHEMA_EVOLUTION, StreamSpec
-from .state import SCOPES
+from .protocol import (
+    CHECKPOINT_KINDS, DEFAULT_LIMITS, ERROR_CATEGORIES, LOG_LEVELS, STATE_SCOPES, SUMMARY_FIELDS, V4_DETAILS, V4_ROLES,
+    V4_VERSION, qualified,
+)
+from .runtime import HostIO, Stage, install_host
+from .spec import DEFAULT_SCHEMA_EVOLUTION, StreamSpec
 from .values import from_wit, to_wit
 
-PKG = "rapidbyte:connector"
-VERSION = "4.0.0"
-HOST_IO = f"{PKG}/host-io@{VERSION}"
-TYPE_IFACES = [f"{PKG}/{n}@{VERSION}" for n in ("core-types", "stream-types", "telemetry")]
 ROLES = {  # stage role -> (exported interface, phase of its run)
-    "source": (f"{PKG}/source@{VERSION}", "read"),
-    "destination": (f"{PKG}/destination@{VERSION}", "write"),
-    "transform": (f"{PKG}/transform@{VERSION}", "transform"),
+    role: (qualified(iface, V4_VERSION), phase) for role, (iface, phase) in V4_ROLES.items()
 }
-LOG_LEVELS = ("error", "warn", "info", "debug", "trace")
-CHECKPOINT_KINDS = ("source", "destination", "transform")
-SUMMARY_FIELDS = ("read", "write", "transform", "discover")
-DETAILS = "details"
 
 
 class Host(HostIO):
+    version = 4
+    details = V4_DETAILS
+
     def log(self, level: str, msg: str) -> None:
         self.stage.log(level if level in LOG_LEVELS else "trace", level, msg)
 
@@ -49,55 +45,22 @@ class Host(HostIO):
 
     def dlq(self, entry: Any) -> None:
         ev = from_wit(entry)
-        if ev["error_category"] not in CATEGORIES:  # pragma: no cover - the enum is checked by wasmtime
+        if ev["error_category"] not in ERROR_CATEGORIES:  # pragma: no cover - the enum is checked by wasmtime
             raise HostError("internal", "BAD_DLQ_CATEGORY", f"unknown error category {ev['error_category']!r}")
         self.stage.dlq(ev["stream"], ev["record_json"], ev["error_message"], ev["error_category"], ev)
 
     def scope(self, raw: Any) -> str:
         return _scope(raw)
 
-    tcp_read = HostIO.read_tcp
-    tcp_write = HostIO.write_tcp
-
 
 def _scope(scope: str) -> str:
-    if scope not in SCOPES:  # pragma: no cover - the enum is checked by wasmtime
+    if scope not in STATE_SCOPES:  # pragma: no cover - the enum is checked by wasmtime
         raise HostError("config", "BAD_STATE_SCOPE", f"unknown state scope {scope!r}")
     return scope
 
 
 def install(linker: Any, stage: Stage) -> None:
-    h = Host(stage)
-    st = stage
-    g = lambda fn: guarded(fn, DETAILS)  # noqa: E731
-    funcs = {
-        "batch-emit": g(st.emit),
-        "batch-next": trapping(st.next),
-        "log": plain(h.log),
-        "telemetry-checkpoint": g(h.checkpoint),
-        "telemetry-metric": g(h.metric),
-        "telemetry-dlq": g(h.dlq),
-        "state-get": trapping(h.state_get),
-        "state-put": g(h.state_put),
-        "state-cas": g(h.state_cas),
-        "frame-new": g(st.frames.new),
-        "frame-write": g(lambda handle, chunk: st.frames.write(handle, bytes(chunk))),
-        "frame-seal": g(st.frames.seal),
-        "frame-len": g(st.frames.length),
-        "frame-read": g(st.frames.read),
-        "frame-drop": plain(st.frames.drop),
-        "tcp-connect": g(st.sockets.connect),
-        "tcp-read": g(h.tcp_read),
-        "tcp-write": g(h.tcp_write),
-        "tcp-close": plain(st.sockets.close),
-    }
-    with linker.root() as root:
-        for name in TYPE_IFACES:
-            with root.add_instance(name):
-                pass
-        with root.add_instance(HOST_IO) as inst:
-            for name, fn in funcs.items():
-                inst.add_func(name, fn)
+    install_host(linker, Host(stage))
 
 
 # ---- lifecycle ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import engine as _engine
+from . import protocol
 from .batch import BatchFormatError, decode_batch
 from .errors import HostError, normalise_error
 from .events import (
@@ -235,13 +236,29 @@ class Stage:
 
 
 class HostIO:
-    """What both reference hosts do the same way; each version says how it names a state scope
-    (``scope``) and binds ``read_tcp``/``write_tcp`` under its own function names."""
+    """What both reference hosts do the same way. Each version names its package version and the
+    connector-error field that holds details, and says how it reads its WIT values: a state scope
+    (``scope``), a log level (``log``) and the telemetry payloads (``checkpoint``, ``metric``, ``dlq``)."""
+
+    version: int = 0
+    details = ""  # connector-error field: details_json (v3) or details (v4)
 
     def __init__(self, stage: Stage) -> None:
         self.stage = stage
 
     def scope(self, raw: Any) -> str:
+        raise NotImplementedError
+
+    def log(self, level: Any, msg: str) -> None:
+        raise NotImplementedError
+
+    def checkpoint(self, *args: Any) -> None:
+        raise NotImplementedError
+
+    def metric(self, *args: Any) -> None:
+        raise NotImplementedError
+
+    def dlq(self, *args: Any) -> None:
         raise NotImplementedError
 
     def state_get(self, scope: Any, key: str) -> str | None:
@@ -268,6 +285,56 @@ class HostIO:
         # classes do not overlap): an int is `written`, None is `would-block`.
         got = self.stage.sockets.write(handle, bytes(data))
         return None if got == "would-block" else got
+
+    def guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """:func:`guarded` with this version's details field."""
+        return guarded(fn, self.details)
+
+    def functions(self) -> dict[str, Callable[..., Any]]:
+        """Every host function, by its v4 name (:func:`install_host` spells them per version)."""
+        st, g = self.stage, self.guard
+        return {
+            "batch-emit": g(st.emit),
+            "batch-next": trapping(st.next),
+            "log": plain(self.log),
+            "telemetry-checkpoint": g(self.checkpoint),
+            "telemetry-metric": g(self.metric),
+            "telemetry-dlq": g(self.dlq),
+            "state-get": trapping(self.state_get),
+            "state-put": g(self.state_put),
+            "state-cas": g(self.state_cas),
+            "frame-new": g(st.frames.new),
+            "frame-write": g(lambda handle, chunk: st.frames.write(handle, bytes(chunk))),
+            "frame-seal": g(st.frames.seal),
+            "frame-len": g(st.frames.length),
+            "frame-read": g(st.frames.read),
+            "frame-drop": plain(st.frames.drop),
+            "tcp-connect": g(st.sockets.connect),
+            "tcp-read": g(self.read_tcp),
+            "tcp-write": g(self.write_tcp),
+            "tcp-close": plain(st.sockets.close),
+        }
+
+
+def install_host(linker: Any, host: HostIO) -> None:
+    """Link the host interface of ``host.version``: :meth:`HostIO.functions` under that version's
+    names (`protocol.HOST_FUNCTIONS`) and the type interfaces beside it."""
+    if host.version == 3:
+        version, host_iface, types = protocol.V3_VERSION, protocol.V3_HOST, protocol.V3_TYPE_INTERFACES
+        names = list(protocol.HOST_FUNCTIONS)
+        spelled = {v4: v3 for v3, v4 in protocol.HOST_FUNCTIONS.items()}
+    else:
+        version, host_iface, types = protocol.V4_VERSION, protocol.V4_HOST, protocol.V4_TYPE_INTERFACES
+        names = list(protocol.HOST_FUNCTIONS.values())
+        spelled = {v4: v4 for v4 in names}
+    funcs = {spelled[name]: fn for name, fn in host.functions().items()}
+    with linker.root() as root:
+        for name in types:
+            with root.add_instance(protocol.qualified(name, version)):
+                pass
+        with root.add_instance(protocol.qualified(host_iface, version)) as inst:
+            for name in names:
+                inst.add_func(name, funcs[name])
 
 
 def _out_of_memory(text: str, stderr: str) -> bool:

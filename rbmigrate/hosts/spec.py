@@ -10,18 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-MiB = 1024 * 1024
-
-#: The seven WIT `stream-limits` fields with the protocol-v4 defaults (also used for v3 contexts).
-DEFAULT_LIMITS: dict[str, int] = {
-    "max_batch_bytes": 64 * MiB,
-    "max_record_bytes": 16 * MiB,
-    "max_inflight_batches": 16,
-    "max_parallel_requests": 1,
-    "checkpoint_interval_bytes": 64 * MiB,
-    "checkpoint_interval_rows": 0,
-    "checkpoint_interval_seconds": 0,
-}
+from .protocol import DATA_ERROR_POLICIES, DEFAULT_LIMITS, EXTENSION_KEYS, MiB, SYNC_MODES, WRITE_MODES
 
 #: The schema-evolution policy a v3 host puts in `policies.schema_evolution` when the scenario names none
 #: (and that the v4 host puts under `extensions-json.schema_evolution`, so both versions see the same knob).
@@ -31,12 +20,6 @@ DEFAULT_SCHEMA_EVOLUTION: dict[str, str] = {
     "type_change": "fail",
     "nullability_change": "allow",
 }
-
-SYNC_MODES = ("full_refresh", "incremental", "cdc")
-WRITE_MODES = ("append", "replace", "upsert")
-DATA_ERROR_POLICIES = ("skip", "fail", "dlq")
-#: Keys a scenario may put in `StreamSpec.extensions` (protocol-v4 `extensions-json`).
-EXTENSION_KEYS = ("schema_evolution", "partition_strategy", "effective_parallelism", "copy_flush_bytes_override")
 
 
 @dataclass

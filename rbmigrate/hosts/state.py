@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import threading
 
-SCOPES = ("pipeline", "per-stream", "connector-instance")
-
 
 class StateStore:
-    """A map {(scope name, key): value}. Scopes are the v4 `state-scope` case names."""
+    """A map {(scope name, key): value}. Scopes are the v4 `state-scope` case names
+    (`protocol.STATE_SCOPES`)."""
 
     def __init__(self, initial: dict[tuple[str, str], str] | None = None) -> None:
         self._values: dict[tuple[str, str], str] = dict(initial or {})

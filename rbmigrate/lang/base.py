@@ -57,9 +57,6 @@ class Adapter:
 
     name: str = ""
 
-    def matches(self, path: Path) -> bool:
-        raise NotImplementedError
-
     def prefilter(self, data: bytes) -> bool:
         """Cheap text check: may this file hold anything v3? False means: never parsed."""
         return True

@@ -27,7 +27,6 @@ from ..plan import FilePlan
 from ..textio import BOM, line_col
 from .base import Adapter, FileContext, ParseError
 
-NAMES = ("manifest.json", "Cargo.toml", "rapidbyte.toml", "pyproject.toml")
 SDK_CRATE = "rapidbyte-sdk"
 V3_PROTOCOLS = {"2", "3"}
 # What a change needs, as text (RB601-RB603): a v3 protocol version, a major-3 requirement next to
@@ -212,14 +211,8 @@ def _span_edits(before: bytes, after: bytes, rule_id: str) -> list[Edit]:
 
 # ---------------------------------------------------------------- the adapter
 
-Change = tuple[str, Callable[[Any], None]]  # (rule id, mutation of a fresh document)
-
-
 class ManifestAdapter(Adapter):
     name = "manifest"
-
-    def matches(self, path: Path) -> bool:
-        return path.name in NAMES
 
     def prefilter(self, data: bytes) -> bool:
         if _PREFILTER.search(data) is not None:

@@ -15,13 +15,16 @@ from ..textio import line_col
 SCHEMA_VERSION = 1
 
 
+def _pick(obj: object, *names: str) -> dict:
+    """The named attributes of a result object, in this order (the document's key order)."""
+    return {name: getattr(obj, name) for name in names}
+
+
 def _edit(fres: FileResult, edit: Edit) -> dict:
     line, col = line_col(fres.before, edit.start)
     end_line, end_col = line_col(fres.before, edit.end)
     return {
-        "rule_id": edit.rule_id,
-        "start": edit.start,
-        "end": edit.end,
+        **_pick(edit, "rule_id", "start", "end"),
         "line": line,
         "col": col,
         "end_line": end_line,
@@ -34,38 +37,24 @@ def _edit(fres: FileResult, edit: Edit) -> dict:
 
 def _finding(finding: Finding) -> dict:
     return {
-        "path": finding.path,
-        "line": finding.line,
-        "col": finding.col,
-        "rule_id": finding.rule_id,
+        **_pick(finding, "path", "line", "col", "rule_id"),
         "severity": finding.severity.value,
-        "message": finding.message,
-        "manual_step": finding.manual_step,
+        **_pick(finding, "message", "manual_step"),
         **({"suggestion": finding.suggestion} if finding.suggestion else {}),
     }
 
 
 def _error(error: FileError) -> dict:
-    return {"path": error.path, "line": error.line, "col": error.col, "kind": error.kind, "message": error.message}
+    return _pick(error, "path", "line", "col", "kind", "message")
 
 
 def _action(action: Action) -> dict:
-    return {
-        "kind": action.kind,
-        "path": action.path,
-        "rule_id": action.rule_id,
-        "description": action.description,
-        "done": action.done,
-        "error": action.error,
-    }
+    return _pick(action, "kind", "path", "rule_id", "description", "done", "error")
 
 
 def _file(fres: FileResult) -> dict:
     return {
-        "path": fres.path,
-        "language": fres.language,
-        "changed": fres.changed,
-        "written": fres.written,
+        **_pick(fres, "path", "language", "changed", "written"),
         "edits": [_edit(fres, e) for e in fres.edits],
         "findings": [_finding(f) for f in fres.findings],
         "error": _error(fres.error) if fres.error else None,

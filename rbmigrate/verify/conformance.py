@@ -23,12 +23,13 @@ import hashlib
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .. import tools
 
 PKG = "rapidbyte:connector"
 V4 = "4.0.0"
@@ -67,18 +68,8 @@ class ConformanceOutcome:
         return "; ".join(f"{c.name}: {c.message}" for c in bad)
 
 
-def wasm_tools() -> str:
-    here = Path(sys.executable).parent / "wasm-tools"
-    if here.exists():
-        return str(here)
-    found = shutil.which("wasm-tools")
-    if not found:
-        raise FileNotFoundError("wasm-tools not found next to the Python interpreter nor on PATH")
-    return found
-
-
 def _run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([wasm_tools(), *args], capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run([tools.find("wasm-tools"), *args], capture_output=True, text=True, timeout=timeout, check=False)
 
 
 # ---- interface (what the component declares) -----------------------------------------------------

@@ -15,10 +15,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..skipdirs import hidden_or_skipped
+
 ROLES = ("source", "transform", "destination")
 V3_PROTOCOLS = {"2", "3"}
-_SKIP = {".git", ".hg", "target", "node_modules", "__pycache__", ".venv", "venv", ".tox", "wit_world",
-         ".rbmigrate-cache", ".mypy_cache", ".pytest_cache", "wit", "deps"}
+# Besides the folders never looked into (and every dot-folder): a WIT package and its deps/ hold no connector.
+_ALSO_SKIP = frozenset({"wit", "deps"})
 _ROLE_RE = re.compile(r"ManifestBuilder::(source|destination|transform)\s*\(\s*\"([^\"]+)\"")
 _ATTR_RE = re.compile(r"#\[\s*(?:rapidbyte_sdk::)?connector\s*\(\s*(source|destination|transform)\s*\)\s*\]")
 _PROTO_RE = re.compile(r"\.protocol_version\(\s*\"(\d+)\"\s*\)")
@@ -166,7 +168,7 @@ def find_connectors(paths: list[Path]) -> tuple[list[Connector], list[tuple[str,
         if consider(top):
             continue
         for dirpath, dirnames, _ in os.walk(top):
-            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP and not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if not hidden_or_skipped(d, _ALSO_SKIP))
             here = Path(dirpath)
             if here != top and consider(here):
                 dirnames[:] = []

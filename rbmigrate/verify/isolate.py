@@ -1,7 +1,7 @@
 """Judge one stage in isolation: replay, in both versions, the batches its upstream stage emitted in the
 originals' run, so a difference upstream cannot show up as a difference of this stage.
 
-The replay source (guests/replay_v3, guests/replay_v4) emits the given frames verbatim and nothing else.
+The replay source (guests/replay: app_v3.py, app_v4.py) emits the given frames verbatim and nothing else.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def replay_components(cache_dir: Path) -> dict[int, Path]:
     from ..hosts import build_python_component
     from ..resources import wit_dir
 
-    return {v: build_python_component(GUESTS / f"replay_v{v}", wit_dir(f"v{v}"), "rapidbyte-source",
+    return {v: build_python_component(GUESTS / "replay", wit_dir(f"v{v}"), "rapidbyte-source", module=f"app_v{v}",
                                       cache_dir=cache_dir) for v in (3, 4)}
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROLES = ("source", "transform", "destination")
+from .connectors import ROLES
+
 LAST_CHECKPOINT = "$last_checkpoint"
 DEFAULT_SCENARIO = Path(__file__).resolve().parent / "default_scenario.toml"
 _PLACEHOLDER = re.compile(r"\$\{pg\.(host|port|user|password|database)\}")

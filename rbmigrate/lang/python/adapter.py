@@ -18,9 +18,6 @@ V3_BINDING_FILES = ("imports/host.py", "imports/types.py")
 class PythonAdapter(Adapter):
     name = "python"
 
-    def matches(self, path: Path) -> bool:
-        return path.suffix == ".py"
-
     @functools.cached_property
     def _prefilter(self) -> re.Pattern:
         from ...ruletable import default_table

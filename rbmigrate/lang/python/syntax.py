@@ -72,17 +72,6 @@ def call(func: cst.BaseExpression, args: list[cst.Arg]) -> cst.Call:
     return cst.Call(func=func, args=args)
 
 
-def with_commas(args: list[cst.Arg]) -> list[cst.Arg]:
-    """Give every argument but the last a `, ` comma when it has none."""
-    out = []
-    for i, arg in enumerate(args):
-        last = i == len(args) - 1
-        if not last and arg.comma is cst.MaybeSentinel.DEFAULT:
-            arg = arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        out.append(arg)
-    return out
-
-
 def attr(base: cst.BaseExpression, *names: str) -> cst.BaseExpression:
     for name in names:
         base = cst.Attribute(base, cst.Name(name))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ...model import Edit, FileError, Finding
+from ...skipdirs import hidden_or_skipped
 from ...textio import line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
 from . import docs, literals, macros, methods, paths, strings, syntax, traits, uses
@@ -24,7 +25,6 @@ from .vocab import is_host_trait, vocab
 
 _SHARED = "rust"
 SDK_PACKAGE = "rapidbyte-sdk"
-_SKIP = {"target", ".git", "node_modules", ".venv", "venv"}
 
 
 class ParsedRust:
@@ -38,9 +38,6 @@ class ParsedRust:
 
 class RustAdapter(Adapter):
     name = "rust"
-
-    def matches(self, path: Path) -> bool:
-        return path.suffix == ".rs"
 
     def prefilter(self, data: bytes) -> bool:
         """Files worth parsing in a crate the adapter works on (every file using the SDK: crate facts)."""
@@ -215,7 +212,7 @@ def _crate_sources(root: Path):
         if Path(folder) != Path(root) and "Cargo.toml" in names:
             dirs[:] = []  # another crate: another unit
             continue
-        dirs[:] = [d for d in dirs if d not in _SKIP and not d.startswith(".")]
+        dirs[:] = [d for d in dirs if not hidden_or_skipped(d)]  # .cargo/ and the like too
         for name in names:
             if name.endswith(".rs"):
                 yield Path(folder) / name

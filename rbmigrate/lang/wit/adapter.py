@@ -30,9 +30,6 @@ _SHARED = "wit"
 class WitAdapter(Adapter):
     name = "wit"
 
-    def matches(self, path: Path) -> bool:
-        return path.suffix == ".wit"
-
     def prefilter(self, data: bytes) -> bool:
         """Only text that can hold v3: a non-v4 package reference, a v3-only name, or a v3 interface
         named where WIT names interfaces. A migrated (v4) file matches none of these."""

@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-_BOM = b"\xef\xbb\xbf"
-
-
-def line_col(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of byte `offset` in `data`.
-
-    A UTF-8 byte order mark at the start of the input is not counted as a
-    column; a partial (invalid) UTF-8 sequence counts one column per byte.
-    """
-    offset = max(0, min(offset, len(data)))
-    line = data.count(b"\n", 0, offset) + 1
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    if line_start == 0 and data.startswith(_BOM) and offset >= len(_BOM):
-        line_start = len(_BOM)
-    col = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
-    return line, col
+from ...textio import line_col
 
 
 class WitSyntaxError(Exception):

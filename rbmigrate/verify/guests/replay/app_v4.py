@@ -1,16 +1,9 @@
-"""The replay source of `rbmigrate verify`, protocol v4 (twin of ../replay_v3/app.py).
+"""The replay source of `rbmigrate verify`, protocol v4 (twin of app_v3.py; the frames: frames.py)."""
 
-It emits, verbatim, the frames given in its config: `{"streams": {"<stream>": ["<base64 frame>", ...]}}`.
-"""
-
-import base64
-import json
-
+import frames
 from componentize_py_types import Err
 from wit_world import exports
 from wit_world.imports import core_types, host_io, stream_types
-
-_frames = {}
 
 
 def _limits():
@@ -22,8 +15,7 @@ def _limits():
 
 class Source(exports.Source):
     def open(self, config_json):
-        _frames.clear()
-        _frames.update(json.loads(config_json).get("streams", {}))
+        frames.load(config_json)
         return (1, core_types.OpenInfo(connector_id="rbmigrate/replay", role=core_types.ConnectorRole.SOURCE,
                                        protocol_version="4", capabilities=[], default_limits=_limits()))
 
@@ -32,28 +24,20 @@ class Source(exports.Source):
 
     def run(self, session, request):
         if request.phase == core_types.RunPhase.DISCOVER:
-            catalog = json.dumps({"streams": [{"name": name} for name in sorted(_frames)]})
             return stream_types.RunSummary(role=core_types.ConnectorRole.SOURCE, read=None, write=None,
-                                           transform=None, discover=stream_types.DiscoverSummary(catalog))
+                                           transform=None, discover=stream_types.DiscoverSummary(frames.catalog_json()))
         if request.phase != core_types.RunPhase.READ:
             raise Err(core_types.ConnectorError(
                 category=core_types.ErrorCategory.CONFIG, scope=core_types.ErrorScope.PER_STREAM,
                 code="UNSUPPORTED_PHASE", message="source does not serve phase " + request.phase.name.lower(),
                 retryable=False, retry_after_ms=None, backoff_class=core_types.BackoffClass.NORMAL,
                 safe_to_retry=False, commit_state=None, details=None))
-        count = size = 0
-        for text in _frames.get(request.stream.stream_name, []):
-            data = base64.b64decode(text)
-            handle = host_io.frame_new(len(data))
-            host_io.frame_write(handle, data)
-            host_io.frame_seal(handle)
-            host_io.batch_emit(handle)
-            count += 1
-            size += len(data)
+        count, size = frames.emit(request.stream.stream_name, host_io.frame_new, host_io.frame_write,
+                                  host_io.frame_seal, host_io.batch_emit)
         summary = stream_types.ReadSummary(records_read=0, bytes_read=size, batches_emitted=count,
                                            checkpoint_count=0, records_skipped=0)
         return stream_types.RunSummary(role=core_types.ConnectorRole.SOURCE, read=summary, write=None,
                                        transform=None, discover=None)
 
     def close(self, session):
-        _frames.clear()
+        frames.clear()
