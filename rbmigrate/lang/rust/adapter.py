@@ -153,7 +153,6 @@ class RustAdapter(Adapter):
             facts=facts,
             scopes=scopes,
             captures=tree.captures,
-            is_build_script=ctx.path.name == "build.rs",
         )
         plan.receivers = Receivers(plan)
         paths.freeze_binding_trees(plan)

@@ -29,7 +29,6 @@ class FilePlan:
     facts: "CrateFacts"
     scopes: "FileScopes"
     captures: dict[str, list["Node"]]
-    is_build_script: bool = False
     frozen: list[tuple[int, int]] = field(default_factory=list)  # generated binding trees: never edited
     required: dict[tuple[int, int], set[str]] = field(default_factory=dict)  # scope span → SDK names needed
     module_refs: dict = field(default_factory=dict)  # local name of a split module import (`types`) → Counter of owners

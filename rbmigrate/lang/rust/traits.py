@@ -159,7 +159,7 @@ def emit(plan: "FilePlan", reshape: Reshape) -> None:
     data = plan.data
     nl = plan.newline
     unit = plan.facts.indent_unit
-    first_rm, first_fn = reshape.present[0]
+    _, first_fn = reshape.present[0]
     indent = line_indent(data, first_fn.start_byte)
     is_async = any(c.type == "function_modifiers" and b"async" in c.text for c in first_fn.children)
     helpers = []

@@ -104,7 +104,6 @@ class Vocab:
     payloads: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # host fn -> (v4 record, v3/v4 arity)
     codes: dict[str, tuple[int, str]] = field(default_factory=dict)  # host fn -> (index of the coded param, v4 enum)
     log_levels: tuple[str, ...] = ()
-    state_scopes: tuple[str, ...] = ()
     v3_idents: frozenset[str] = frozenset()  # identifiers that are v3 names (for strings and comments)
     prefilter: re.Pattern | None = None  # files worth parsing in a crate the adapter works on
     v3_text: "V3Text | None" = None  # can a file hold anything the adapter changes or reports? (see below)
@@ -188,7 +187,6 @@ def _build(table: RuleTable) -> Vocab:
     v.split = frozenset(i for i, items in v.item_moves.items() if len({o for *_, o in items.values()}) > 1)
     codes = table.integer_codes["log"].values  # the v3 integer codes, from rules/wit.toml
     v.log_levels = tuple(pascal(codes[i]) for i in range(len(codes)))
-    v.state_scopes = tuple(pascal(c) for c in table.wit("v4").enum_cases("state-scope"))
     v.role_methods = role_methods(table)
     v.literals = _literal_changes(table, v)
     v3_host, v4 = table.wit("v3"), table.wit("v4")

@@ -242,7 +242,6 @@ class PackagePlanner:
         self.maps = maps_for(table)
         self.plan = plan
         self.canon = canon(table)
-        self.file_of: dict[int, WitFile] = {}
         self.ifaces: list[tuple[WitFile, Node]] = []
         self.worlds: list[tuple[WitFile, Node]] = []
         self.bodies: list[tuple[WitFile, Node]] = []
@@ -719,7 +718,6 @@ def _sig_of_text(text: bytes) -> list[bytes]:
 # ------------------------------------------------------------ third-party uses
 
 
-QUALIFIED = re.compile(rb"rapidbyte:connector/")
 
 
 class ThirdPartyPlanner:
