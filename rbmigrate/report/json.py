@@ -44,7 +44,10 @@ def _finding(finding: Finding) -> dict:
 
 
 def _error(error: FileError) -> dict:
-    return {"path": error.path, "line": error.line, "col": error.col, "kind": error.kind, "message": error.message}
+    out = {"path": error.path, "line": error.line, "col": error.col, "kind": error.kind, "message": error.message}
+    if error.traceback:  # an unexpected exception: the text report shows it only with --debug
+        out["traceback"] = error.traceback
+    return out
 
 
 def _action(action: Action) -> dict:
