@@ -281,10 +281,9 @@ def _write_journalled(unit: UnitResult, changed: list[FileResult], base_for: dic
             write.abort()
             return
         write.commit()
-    except WriteError as exc:
+    except WriteError as exc:  # rolled back, or left for the next command to finish (the message says which)
         unit.errors.append(FileError(path=unit.root, message=exc.message, kind="io"))
-        if exc.rolled_back:
-            return
+        return
     except BaseException:
         write.abort()  # before the journal (after it, signals wait and nothing raises)
         raise

@@ -46,6 +46,7 @@ def pytest_configure(config):
     import tempfile
 
     session = Path(tempfile.mkdtemp(prefix="rbmigrate-tests-"))
+    session.chmod(0o755)  # the throwaway PostgreSQL cluster runs as `postgres` and lives in here
     config._rbmigrate_session_tmp = session
     os.environ["TMPDIR"] = str(session)
     tempfile.tempdir = str(session)  # gettempdir() may have been asked already
