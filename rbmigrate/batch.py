@@ -10,7 +10,8 @@
   becomes an error of that unit only (a dead worker's suspects are re-run one by
   one in their own process to find the culprit);
 - in ``apply`` mode each unit is written by the parent as soon as its result
-  arrives (git safety first), so an interrupted run leaves whole files;
+  arrives (git safety first), whole or not at all (:mod:`rbmigrate.journal`);
+  every run first finishes the writes an interrupted run had started;
 - progress: a rich bar on a terminal, a few plain lines in CI or a pipe.
 """
 
@@ -23,9 +24,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .discover import DiscoverOptions, discover_all
+from .discover import DiscoverOptions, Unit, discover_all
 from .engine import Options, display_path, run_units, write_unit
-from .model import FileError, RunResult, UnitResult
+from .model import FileError, RunResult, UnitResult, internal_error
 
 
 class InputError(ValueError):
@@ -95,6 +96,7 @@ class Progress:
         self.stream = stream or sys.stderr
         self.verbose = verbose
         self.done = 0
+        self.failed = 0
         self._bar = None
         self._every = max(1, math.ceil(total / 10))
 
@@ -121,19 +123,19 @@ class Progress:
             self._bar.refresh()
 
     def advance(self, result: UnitResult) -> None:
+        """One unit done. Errors are not printed here: the closing report lists each one once."""
         self.done += 1
         status = result.status
+        self.failed += status == "error"
         if self._bar is not None:
             self._bar.update(self._task, advance=1, description=result.root)
-            if status == "error":
-                self._bar.console.print(f"[red]error[/red] {_escape(result.root)}: {_escape(_first_error(result))}")
             self._bar.refresh()
         elif self.style == "lines":
-            if self.verbose or status == "error":
-                detail = f": {_first_error(result)}" if status == "error" else ""
-                self._line(f"[{self.done}/{self.total}] {result.root}: {status}{detail}")
+            if self.verbose:
+                self._line(f"[{self.done}/{self.total}] {result.root}: {status}")
             elif self.total >= QUIET_BELOW and (self.done % self._every == 0 or self.done == self.total):
-                self._line(f"{self.done}/{self.total} units done")
+                failed = f" ({self.failed} with errors)" if self.failed else ""
+                self._line(f"{self.done}/{self.total} units done{failed}")
 
     def _line(self, text: str) -> None:
         print(f"rbmigrate: {text}", file=self.stream, flush=True)
@@ -142,21 +144,6 @@ class Progress:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def _first_error(result: UnitResult) -> str:
-    errors = result.all_errors
-    if not errors:
-        return ""
-    err = errors[0]
-    first = (err.message.splitlines() or [""])[0]
-    return f"{err.location()}: {first}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else "")
 
 
 # ----------------------------------------------------------------- one batch
@@ -173,6 +160,56 @@ class BatchOptions:
     progress: str = "auto"  # auto | bar | lines | none
     verbose: bool = False
     unsafe_fixes: bool = False
+
+
+def finish_interrupted_writes(paths: list[Path], base: Path, stream=None) -> None:
+    """Before anything else: finish what an interrupted run had started writing under ``paths``
+    (:func:`rbmigrate.journal.recover`), saying so; an interrupted write that cannot be finished is an
+    :class:`InputError`."""
+    from .journal import recover
+
+    done = recover(paths, shown=lambda p: display_path(Path(p), base))
+    for note in done.notes:
+        print(f"rbmigrate: {note}", file=stream or sys.stderr, flush=True)
+    if done.errors:
+        raise InputError("\n".join(done.errors))
+
+
+LOOKED_FOR = ("a Cargo crate, a componentize-py connector or a WIT package: files named *.rs, *.py, *.wit, "
+              "Cargo.toml, manifest.json, pyproject.toml or rapidbyte.toml")
+
+
+def check_nonempty(paths: list[Path], units: list[Unit], skipped: list[tuple[str, str]], discover: DiscoverOptions,
+                   base: Path) -> None:
+    """Raise :class:`InputError` for each given path that holds no file to look at: an empty run is no success."""
+    from .lang.base import language_of
+
+    covered: set[Path] = set()
+    for unit in units:
+        for path in unit.files:
+            if language_of(path) is None:
+                continue
+            covered.add(path)
+            covered.update(path.parents)
+    empty = [p for p in paths if Path(p).resolve() not in covered]
+    if not empty:
+        return
+    problems = []
+    for path in empty:
+        shown = display_path(Path(path).resolve(), base)
+        if Path(path).is_file():
+            problems.append(f"{shown}: not a file rbmigrate migrates (it looks at {LOOKED_FOR})")
+            continue
+        why = f"{shown}: no connector found (looked for {LOOKED_FOR})"
+        notes = []
+        if discover.include or discover.exclude:
+            notes.append("after --include/--exclude")
+        inside = [(p, r) for p, r in skipped if shown == "." or p == shown or p.startswith(shown.rstrip("/") + "/")]
+        if inside:
+            listed = ", ".join(f"{p} ({r})" for p, r in inside[:3]) + (", …" if len(inside) > 3 else "")
+            notes.append(f"left out: {listed}")
+        problems.append(why + (f" ({'; '.join(notes)})" if notes else ""))
+    raise InputError("\n".join(problems))
 
 
 def guard_and_write(result: UnitResult, path_map: dict[str, Path], safety) -> None:
@@ -194,8 +231,10 @@ def guard_and_write(result: UnitResult, path_map: dict[str, Path], safety) -> No
 def run_batch(paths: list[Path], options: BatchOptions) -> tuple[RunResult, dict[str, Path]]:
     """Discover, shard, migrate (and in apply mode write) every unit under ``paths``."""
     base = options.base or Path.cwd()
+    finish_interrupted_writes(paths, base)
     found = discover_all(paths, DiscoverOptions(**{**options.discover.__dict__, "base": base}))
     units = found.units
+    check_nonempty(paths, units, found.skipped, options.discover, base)
     if options.shard is not None:
         k, n = options.shard
         units = [u for u in units if shard_of(display_path(u.root, base), n) == k]
@@ -215,7 +254,7 @@ def run_batch(paths: list[Path], options: BatchOptions) -> tuple[RunResult, dict
             try:
                 guard_and_write(result, path_map, safety)
             except Exception as exc:  # never let one unit's write stop the batch
-                result.errors.append(FileError(path=result.root, message=f"internal error while writing: {exc!r}", kind="internal"))
+                result.errors.append(internal_error(result.root, exc, "writing"))
         progress.advance(result)
 
     progress.start()

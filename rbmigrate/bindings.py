@@ -1,11 +1,12 @@
 """Regenerate checked-in componentize-py bindings (``wit_world/``) from the canonical v4 WIT (RB505).
 
 Generated trees are never hand-edited: ``componentize-py bindings`` writes a
-fresh copy into a temporary folder inside the connector (same filesystem),
-then each generated item is swapped in atomically: the old one is renamed
-aside, the new one renamed into place, and only then the old one is deleted.
-A failure at any point before the swap leaves the old bindings untouched; a
-failure during the swap puts the old item back.
+fresh copy into a scratch folder inside the connector (same filesystem),
+then every generated item is swapped in through the write journal
+(:mod:`rbmigrate.journal`): the old one is renamed aside, the new one renamed
+into place, and only then the old one is deleted. A failure before the swap
+leaves the old bindings untouched; a failure during the swap puts the old
+items back; a crash during it is finished by the next rbmigrate command.
 """
 
 from __future__ import annotations
@@ -56,36 +57,21 @@ def generate(out: Path, world: str, wit_dir: Path) -> None:
 
 
 def swap(new: Path, target: Path) -> None:
-    """Put ``new`` at ``target`` atomically; the previous ``target`` is deleted only once ``new`` is in."""
-    aside = target.with_name(f".{target.name}.rbmigrate-old-{os.getpid()}")
-    had_old = target.exists() or target.is_symlink()
-    if had_old:
-        if aside.exists():
-            _remove(aside)
-        os.rename(target, aside)
-    try:
-        os.rename(new, target)
-    except BaseException:
-        if had_old:
-            os.rename(aside, target)
-        raise
-    if had_old:
-        _remove(aside)
+    """Put ``new`` at ``target``; the previous ``target`` is deleted only once ``new`` is in (journalled)."""
+    from .journal import UnitWrite
+
+    write = UnitWrite()
+    write.add_tree(Path(new), Path(target))
+    write.commit()
 
 
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink()
+def prepare(root: str, world: str | None = None, wit_dir: str | None = None) -> tuple[Path, list[tuple[Path, Path]]]:
+    """Generate ``root/wit_world`` (and the runtime files checked in beside it) from ``wit_dir`` into a
+    scratch folder inside ``root``; returns the scratch folder and ``(new item, target)`` pairs to swap in.
 
-
-def regenerate(root: str, world: str | None = None, wit_dir: str | None = None) -> list[str]:
-    """Regenerate ``root/wit_world`` (and the runtime files checked in beside it) from ``wit_dir``.
-
-    ``world`` defaults to the one of the manifest role; ``wit_dir`` to the
-    canonical ``wit/v4``. Returns the names of the items replaced.
-    """
+    ``world`` defaults to the one of the manifest role; ``wit_dir`` to the canonical ``wit/v4``. On a
+    failure nothing is left behind and the old bindings are untouched."""
+    from .journal import SCRATCH_PREFIX
     from .resources import wit_dir as canonical
 
     base = Path(root).resolve()
@@ -95,15 +81,29 @@ def regenerate(root: str, world: str | None = None, wit_dir: str | None = None) 
     wit = Path(wit_dir).resolve() if wit_dir else canonical("v4")
     if not wit.exists():
         raise BindingsError(f"WIT path {wit} does not exist")
-    replaced: list[str] = []
-    with tempfile.TemporaryDirectory(prefix=".rbmigrate-bindings-", dir=base) as tmp:
-        out = Path(tmp) / "out"
+    scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=base))
+    try:
+        out = scratch / "out"
         generate(out, world, wit)
-        items = [BINDINGS_DIR] + [name for name in RUNTIME_ITEMS if (base / name).exists() and (out / name).exists()]
-        for name in items:
-            try:
-                swap(out / name, base / name)
-            except OSError as exc:
-                raise BindingsError(f"cannot swap in {name}: {exc} (the old {name} is in place)") from None
-            replaced.append(name)
-    return replaced
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    items = [BINDINGS_DIR] + [name for name in RUNTIME_ITEMS if (base / name).exists() and (out / name).exists()]
+    return scratch, [(out / name, base / name) for name in items]
+
+
+def regenerate(root: str, world: str | None = None, wit_dir: str | None = None) -> list[str]:
+    """Regenerate ``root/wit_world`` (and the runtime files checked in beside it): :func:`prepare`, then
+    swap everything in at once through the write journal. Returns the names of the items replaced."""
+    from .journal import UnitWrite, WriteError
+
+    scratch, swaps = prepare(root, world, wit_dir)
+    write = UnitWrite()
+    write.add_scratch(scratch)
+    for new, target in swaps:
+        write.add_tree(new, target)
+    try:
+        write.commit()
+    except WriteError as exc:
+        raise BindingsError(exc.message) from None
+    return [target.name for _, target in swaps]

@@ -26,9 +26,32 @@ EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 FORMATS = ("text", "json", "markdown", "github")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+DEBUG = False  # --debug: tracebacks of unexpected exceptions are printed (JSON reports always keep them)
+
+
+class _Main(click.Group):
+    """The command group: an unexpected exception is one line and a hint, its traceback only with --debug."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if DEBUG:
+                raise
+            from .model import internal_error
+
+            click.echo(f"rbmigrate: error: {internal_error('', exc).message}", err=True)
+            click.echo("rbmigrate: this is a bug in rbmigrate; rerun with --debug for the traceback", err=True)
+            sys.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="rbmigrate")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar="RBMIGRATE_DEBUG",
+              help="Print the traceback of an unexpected error (also: RBMIGRATE_DEBUG=1).")
+def main(debug: bool) -> None:
     """Migrate Rapidbyte connectors from protocol v3 to v4.
 
     \b
@@ -37,6 +60,8 @@ def main() -> None:
       1  changes pending (--check, scan) or findings needing manual work (--strict, scan)
       2  usage or input errors (bad paths, parse errors, unwritable or uncommitted files)
     """
+    global DEBUG
+    DEBUG = debug
 
 
 # ====================================================================== shared options
@@ -60,9 +85,20 @@ class Output:
     color: bool | None = None
 
     def stdout_color(self) -> bool:
+        """``--color`` forces colour (also into a pipe), ``--no-color`` and ``NO_COLOR`` turn it off;
+        by default stdout is coloured on a terminal."""
         if self.color is not None:
             return self.color
-        return sys.stdout.isatty() and "NO_COLOR" not in os.environ and self.output is None
+        return _isatty(sys.stdout) and not os.environ.get("NO_COLOR") and self.output is None
+
+    def stderr_color(self) -> bool:
+        if self.color is not None:
+            return self.color
+        return _isatty(sys.stderr) and not os.environ.get("NO_COLOR")
+
+
+def _isatty(stream) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty()
 
 
 def _compose(func, decorators):
@@ -119,7 +155,9 @@ def output_options(func):
                          help="Write the report to FILE (atomically) instead of stdout."),
             click.option("--patch", type=click.Path(dir_okay=False, path_type=Path),
                          help="Also write every change as a patch for `git apply`."),
-            click.option("--color/--no-color", default=None, help="Colour the diff (default: on a terminal)."),
+            click.option("--color/--no-color", default=None,
+                         help="Colour the diff and the unit table, even into a pipe (default: on a terminal, "
+                              "unless NO_COLOR is set)."),
         ],
     )
 
@@ -131,15 +169,17 @@ def run_options(func):
             click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                          help="Worker processes (default: the number of cores)."),
             click.option("-v", "--verbose", is_flag=True,
-                         help="Also list informational findings, skipped files and every unit's progress."),
+                         help="Also list every finding and action of a batch, informational findings, skipped "
+                              "files, every unit's progress and the per-unit table."),
+            click.option("-q", "--quiet", is_flag=True, help="Print only errors (and the report asked for)."),
         ],
     )
 
 
 def run_selection(selection: Selection, mode: str, jobs: int | None, verbose: bool = False, allow_dirty: bool = False,
-                  unsafe_fixes: bool = False):
+                  quiet: bool = False, unsafe_fixes: bool = False):
     """Discover, shard and migrate; in ``apply`` mode also write. Returns ``(RunResult, path map)``."""
-    from .batch import BatchOptions, run_batch
+    from .batch import BatchOptions, InputError, run_batch
     from .discover import DiscoverOptions
 
     options = BatchOptions(
@@ -150,10 +190,15 @@ def run_selection(selection: Selection, mode: str, jobs: int | None, verbose: bo
         shard=selection.shard,
         allow_dirty=allow_dirty,
         verbose=verbose,
+        progress="none" if quiet else "auto",
         unsafe_fixes=unsafe_fixes,
     )
     try:
         return run_batch(selection.paths, options)
+    except InputError as exc:
+        for line in str(exc).splitlines():
+            click.echo(f"rbmigrate: error: {line}", err=True)
+        sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         click.echo("rbmigrate: interrupted; every file written so far is whole (old or new)", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -181,8 +226,11 @@ def _write_file(path: Path, data: bytes) -> None:
         sys.exit(EXIT_ERROR)
 
 
-def emit(run, output: Output, text_report: str, verbose: bool) -> None:
-    """Print (or write) the report in the chosen format, the patch, and the closing lines on stderr."""
+def emit(run, output: Output, text_report: str, verbose: bool, quiet: bool = False) -> None:
+    """Print (or write) the report in the chosen format, the patch, and the closing lines on stderr.
+
+    On stderr: every error once; then, unless ``quiet``, actions and findings (a batch groups the
+    findings by rule; ``verbose`` lists each and adds the per-unit table) and the summary line."""
     from .report import text
 
     if output.patch is not None:
@@ -193,14 +241,17 @@ def emit(run, output: Output, text_report: str, verbose: bool) -> None:
     if output.output is not None:
         _write_file(output.output, report.encode("utf-8", errors="surrogateescape"))
     elif report:
-        click.echo(report, nl=False)
+        click.echo(report, nl=False, color=output.stdout_color())
+    if quiet:
+        click.echo(text.render_errors(run, debug=DEBUG), nl=False, err=True)
+        return
     if output.format == "text":
-        click.echo(text.render_problems(run, verbose=verbose), nl=False, err=True)
-        if len(run.units) > 1:
+        click.echo(text.render_problems(run, verbose=verbose, debug=DEBUG), nl=False, err=True)
+        if len(run.units) > 1 and verbose:
             from .report import table
 
-            tty = sys.stderr.isatty() and "NO_COLOR" not in os.environ
-            click.echo(table.render_plain(run, color=tty), nl=False, err=True)
+            color = output.stderr_color()
+            click.echo(table.render_plain(run, color=color), nl=False, err=True, color=color)
     click.echo(text.render_summary(run), nl=False, err=True)
 
 
@@ -237,7 +288,7 @@ def exit_code(run, check: bool = False, strict: bool = False, pending_fails: boo
 @output_options
 @run_options
 def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fixes, verify_after, pg_dsn, cache_dir,
-          output: Output, jobs, verbose):
+          output: Output, jobs, verbose, quiet):
     """Migrate every v3 file under PATHS to v4 (in place unless --diff/--check).
 
     PATHS may be files, connectors or whole repositories: every connector
@@ -256,7 +307,8 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fi
         from .cli_verify import snapshot_originals
 
         snapshot = snapshot_originals(selection.paths, cache_dir)
-    run, _ = run_selection(selection, mode, jobs, verbose=verbose, allow_dirty=allow_dirty, unsafe_fixes=unsafe_fixes)
+    run, _ = run_selection(selection, mode, jobs, verbose=verbose, allow_dirty=allow_dirty, quiet=quiet,
+                           unsafe_fixes=unsafe_fixes)
     verify_code = EXIT_OK
     if snapshot is not None:
         from .cli_verify import verify_units
@@ -269,13 +321,9 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fi
     from .report import text
 
     diff = text.render_diff(run, color=output.stdout_color() and output.format == "text") if show_diff else ""
-    if mode == "check":
-        for f in run.files:
-            if f.changed:
-                click.echo(f"would migrate {f.path}", err=True)
     if show_diff and output.format != "text":
-        click.echo(diff, nl=False)
-    emit(run, output, diff, verbose)
+        click.echo(diff, nl=False, color=output.stdout_color())
+    emit(run, output, diff, verbose, quiet)
     sys.exit(max(exit_code(run, check=check, strict=strict), verify_code))
 
 
@@ -284,12 +332,12 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fi
 @click.option("--unsafe-fixes", is_flag=True, help="List unsafe fixes as pending edits instead of findings.")
 @output_options
 @run_options
-def scan(selection: Selection, unsafe_fixes, output: Output, jobs, verbose):
+def scan(selection: Selection, unsafe_fixes, output: Output, jobs, verbose, quiet):
     """List every remaining v3 usage with its rule id; exit 1 if any remain."""
     from .report import scan as scan_report
 
-    run, _ = run_selection(selection, "scan", jobs, verbose=verbose, unsafe_fixes=unsafe_fixes)
-    emit(run, output, scan_report.render_usages(run), verbose)
+    run, _ = run_selection(selection, "scan", jobs, verbose=verbose, quiet=quiet, unsafe_fixes=unsafe_fixes)
+    emit(run, output, scan_report.render_usages(run), verbose, quiet)
     sys.exit(exit_code(run, pending_fails=True))
 
 

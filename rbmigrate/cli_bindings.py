@@ -20,8 +20,15 @@ def bindings(paths, world, wit_dir):
     atomically: on any failure the old bindings stay in place. Exit 0 when all
     succeed, 2 otherwise.
     """
+    from .batch import InputError, finish_interrupted_writes
     from .bindings import BindingsError, regenerate
 
+    try:
+        finish_interrupted_writes(list(paths), Path.cwd())
+    except InputError as exc:
+        for line in str(exc).splitlines():
+            click.echo(f"rbmigrate: error: {line}", err=True)
+        sys.exit(2)
     failed = False
     for path in paths:
         try:

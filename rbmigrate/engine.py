@@ -12,7 +12,6 @@ import json
 import os
 import stat
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +20,8 @@ from pathlib import Path
 from . import edits as edit_ops
 from .discover import Unit, discover, is_generated
 from .lang.base import FileContext, ParseError, UnitContext, get_adapter, language_of
-from .model import Edit, FileError, FileResult, Finding, PhaseTimes, RunResult, Severity, UnitResult
+from .model import (NOT_WRITTEN, Edit, FileError, FileResult, Finding, PhaseTimes, RunResult, Severity, UnitResult,
+                    internal_error)
 from .ruletable import RuleTable, default_table
 
 
@@ -121,10 +121,10 @@ def migrate_unit(unit: Unit, options: Options, rules: RuleTable | None = None,
     times = result.times
     try:
         _migrate_unit(unit, options, rules, result, times, files)
+    except ParseError as exc:  # a located error, wherever in the unit it came from
+        result.errors.append(exc.to_file_error())
     except Exception as exc:  # a crash in one unit never stops the others
-        result.errors.append(
-            FileError(path=result.root, message=f"internal error: {exc!r}\n{traceback.format_exc()}", kind="internal")
-        )
+        result.errors.append(internal_error(result.root, exc))
     return result
 
 
@@ -155,6 +155,8 @@ def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitRe
         result.files.append(fres)
         t1 = time.perf_counter()
         try:
+            data, fres.encoding = adapter.decode_source(data, fctx)  # e.g. a latin-1 coding cookie: work in UTF-8
+            fres.before = data
             tree = adapter.parse(data, fctx)
         except ParseError as exc:
             fres.error = exc.to_file_error()
@@ -195,7 +197,7 @@ def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, 
         fres.error.path = fctx.display
         return
     except Exception as exc:
-        fres.error = FileError(path=fctx.display, message=f"internal error while planning: {exc!r}", kind="internal")
+        fres.error = internal_error(fctx.display, exc, "planning")
         return
     finally:
         times.plan += time.perf_counter() - t0
@@ -244,7 +246,10 @@ def write_unit(unit: UnitResult, base_for: dict[str, Path]) -> None:
     Nothing is written when the unit has an error, or when any file it would
     touch is read-only (by its mode bits, even for root) or changed on disk
     since it was read; those files get the error. Each write replaces the file
-    by rename, so every file is always either its old or its new content.
+    by rename, so every file is always either its old or its new content, and
+    the unit's files and regenerated folders go in together through a
+    write-ahead journal (:mod:`rbmigrate.journal`): a crash leaves either none
+    of them, or a journal the next command finishes.
     """
     t0 = time.perf_counter()
     changed = sorted((f for f in unit.files if f.changed), key=lambda f: f.path)
@@ -255,36 +260,59 @@ def write_unit(unit: UnitResult, base_for: dict[str, Path]) -> None:
         try:
             mode = target.stat().st_mode
             if not mode & 0o222 or not os.access(target, os.W_OK):
-                fres.error = FileError(path=fres.path, message="file is read-only; nothing in this unit was written", kind="io")
-            elif target.read_bytes() != fres.before:
+                fres.error = FileError(path=fres.path, message=f"file is read-only; {NOT_WRITTEN}", kind="io")
+            elif target.read_bytes() != fres.on_disk(fres.before):
                 fres.error = FileError(
-                    path=fres.path, message="changed on disk since it was read; nothing in this unit was written", kind="io"
+                    path=fres.path, message=f"changed on disk since it was read; {NOT_WRITTEN}", kind="io"
                 )
         except OSError as exc:
             fres.error = FileError(path=fres.path, message=f"cannot write: {exc.strerror or exc}", kind="io")
     if unit.all_errors:
         return
-    from .textio import atomic_write
-
-    for fres in changed:
-        try:
-            atomic_write(base_for[fres.path], fres.after, fres.mode)
-            fres.written = True
-        except OSError as exc:
-            fres.error = FileError(path=fres.path, message=f"cannot write: {exc.strerror or exc}", kind="io")
-    if not unit.all_errors:
-        from .actions import perform
-
-        for action in unit.actions:
-            if action.done:
-                continue
-            try:
-                perform(action)
-                action.done = True
-            except Exception as exc:
-                action.error = str(exc) or repr(exc)
-                unit.errors.append(FileError(path=action.path, message=f"{action.description} failed: {action.error}", kind="action"))
+    _write_journalled(unit, changed, base_for)
     unit.times.write += time.perf_counter() - t0
+
+
+def _write_journalled(unit: UnitResult, changed: list[FileResult], base_for: dict[str, Path]) -> None:
+    """Temporary files and regenerated folders first, then all of them in at once (or none)."""
+    from .actions import prepare
+    from .journal import UnitWrite, WriteError
+
+    write = UnitWrite()
+    try:
+        for fres in changed:
+            try:
+                write.add_file(base_for[fres.path], fres.on_disk(fres.after), fres.mode, fres.on_disk(fres.before))
+            except (OSError, UnicodeError) as exc:
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                fres.error = FileError(path=fres.path, message=f"cannot write: {why}; {NOT_WRITTEN}", kind="io")
+                break
+        pending = [a for a in unit.actions if not a.done] if not unit.all_errors else []
+        for action in pending:
+            try:
+                scratch, swaps = prepare(action)
+            except Exception as exc:
+                action.error = (str(exc) or repr(exc)).strip()
+                unit.errors.append(FileError(path=action.path, message=f"{action.description} failed: {action.error}",
+                                             kind="action"))
+                break
+            write.add_scratch(scratch)
+            for new, target in swaps:
+                write.add_tree(new, target)
+        if unit.all_errors:
+            write.abort()
+            return
+        write.commit()
+    except WriteError as exc:  # rolled back, or left for the next command to finish (the message says which)
+        unit.errors.append(FileError(path=unit.root, message=exc.message, kind="io"))
+        return
+    except BaseException:
+        write.abort()  # before the journal (after it, signals wait and nothing raises)
+        raise
+    for fres in changed:
+        fres.written = True
+    for action in pending:
+        action.done = True
 
 
 def run(paths: list[Path], options: Options, rules: RuleTable | None = None) -> tuple[RunResult, dict[str, Path]]:
@@ -447,7 +475,9 @@ def run_units(
                         broken = True
                         continue
                     except Exception as exc:  # e.g. a result that cannot be pickled
-                        result = _crashed(units[index], options, f"worker failed: {exc!r}")
+                        root = display_path(units[index].root, options.base)
+                        result = UnitResult(root=root, kind=units[index].kind,
+                                            errors=[internal_error(root, exc, "receiving the result")])
                     finish(index, result)
             if broken:
                 suspects.extend(index for index, _times in inflight.values())

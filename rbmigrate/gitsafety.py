@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .discover import git_lines
+from .model import NOT_WRITTEN
 
 
 def _status_reason(xy: str) -> str:
@@ -82,4 +83,4 @@ class GitSafety:
 
 
 def refusal_message(reason: str) -> str:
-    return f"has uncommitted changes ({reason}); nothing in this unit was written. Commit or stash first, or pass --allow-dirty"
+    return f"has uncommitted changes ({reason}); {NOT_WRITTEN}. Commit or stash first, or pass --allow-dirty"

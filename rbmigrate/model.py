@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
+NOT_WRITTEN = "nothing in this unit was written"  # said by errors that stop a unit's write
+
+
 class Severity(str, Enum):
     """How much a finding matters.
 
@@ -64,13 +67,14 @@ class Finding:
 
 @dataclass(slots=True)
 class FileError:
-    """Why a file could not be migrated (parse error, I/O error, crash)."""
+    """Why a file could not be migrated (parse error, I/O error, crash). ``message`` is one line."""
 
     path: str
     message: str
     line: int = 0
     col: int = 0
-    kind: str = "error"  # parse | io | validate | internal | version
+    kind: str = "error"  # parse | io | validate | internal | version | dirty | action | recovery
+    traceback: str = ""  # an unexpected exception (kind ``internal``): shown with --debug, kept in JSON
 
     def location(self) -> str:
         if self.line:
@@ -78,12 +82,23 @@ class FileError:
         return self.path
 
 
+def internal_error(path: str, exc: BaseException, while_: str = "") -> FileError:
+    """An unexpected exception (a bug): a one-line cause, and the traceback for --debug and JSON."""
+    import traceback
+
+    first = (str(exc).splitlines() or [""])[0].strip()
+    cause = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    where = f" while {while_}" if while_ else ""
+    return FileError(path=path, message=f"internal error{where}: {cause}", kind="internal",
+                     traceback="".join(traceback.format_exception(exc)))
+
+
 @dataclass(slots=True)
 class Action:
     """A unit-level change that is not a span edit (e.g. regenerating ``wit_world/`` bindings).
 
     Generated trees are regenerated, never diffed: reports show the action, and
-    the write phase performs it (``rbmigrate.actions.perform``).
+    the write phase performs it (``rbmigrate.actions.prepare``, then the unit's journalled write).
     """
 
     kind: str  # regenerate-bindings
@@ -108,10 +123,15 @@ class FileResult:
     error: FileError | None = None
     written: bool = False
     mode: int | None = None
+    encoding: str | None = None  # a PEP 263 coding cookie's codec: ``before``/``after`` are its UTF-8 form
 
     @property
     def changed(self) -> bool:
         return self.error is None and self.after is not None and self.after != self.before
+
+    def on_disk(self, data: bytes) -> bytes:
+        """``before`` or ``after`` as the file holds it (in its declared encoding)."""
+        return data if self.encoding is None else data.decode("utf-8").encode(self.encoding)
 
 
 @dataclass(slots=True)

@@ -12,7 +12,8 @@ def data_root() -> Path:
     """The folder holding ``rules/`` and ``wit/``.
 
     ``RBMIGRATE_DATA`` wins; otherwise the checkout the package was installed
-    from (``pip install -e .``), or data shipped inside the package.
+    from (``pip install -e .``), or the copy a wheel ships inside the package
+    (``rbmigrate/_data/``, put there by ``setup.py`` from the checkout's ``rules/`` and ``wit/``).
     """
     env = os.environ.get("RBMIGRATE_DATA")
     if env:
@@ -21,8 +22,8 @@ def data_root() -> Path:
         if (candidate / "rules").is_dir() and (candidate / "wit").is_dir():
             return candidate
     raise FileNotFoundError(
-        "rbmigrate data (rules/, wit/) not found; install from a checkout with `pip install -e .` "
-        "or set RBMIGRATE_DATA"
+        "rbmigrate data (rules/, wit/) not found: the installation is incomplete; reinstall "
+        "(`pip install .`) or set RBMIGRATE_DATA to a folder holding rules/ and wit/"
     )
 
 

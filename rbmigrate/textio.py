@@ -58,7 +58,8 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
             mode = 0o644
     if path.exists() and not os.access(path, os.W_OK):
         raise PermissionError(f"{path}: file is read-only")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".rbmigrate-tmp", dir=path.parent)
+    # .NAME.PID.RANDOM.rbmigrate-tmp: a later run removes it if this process dies (rbmigrate.journal.recover)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".rbmigrate-tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

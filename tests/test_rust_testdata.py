@@ -12,7 +12,7 @@ Every check runs real `cargo check --offline` (std + proc_macro only, no registr
 
 Cargo runs from the workspace root with an explicit `--target <host>`, so the connectors'
 `.cargo/config.toml` (`target = "wasm32-wasip2"`, not installed here) never applies.
-CARGO_TARGET_DIR is shared under the system temp dir. A missing cargo skips, or fails under CI=true.
+CARGO_TARGET_DIR is in the test session's cache. A missing cargo skips, or fails under CI=true.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ SDK_V4 = RUST / "sdk-v4"
 EXPECTED = RUST / "expected" / "connectors"
 CONNECTORS = ("source-postgres", "dest-postgres", "transform-sql")
 SDK_CRATES = ("rapidbyte-sdk", "rapidbyte-sdk-macros")
-TARGET_DIR = Path(tempfile.gettempdir()) / "rbmigrate-cargo-target" / "rust-testdata"
+# the session cache (tests/conftest.py): builds are shared within a test session and removed after it
+TARGET_DIR = Path(os.environ.get("RBMIGRATE_CACHE_DIR") or tempfile.gettempdir()) / "cargo-target" / "rust-testdata"
 
 # (path under v3/, marker text after "// TRAP: ").  Markers in connectors/{source,dest}-postgres and
 # transform-sql must survive unchanged in expected/.

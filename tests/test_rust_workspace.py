@@ -9,7 +9,7 @@
 - No migrated file gains a tree-sitter ERROR node.
 
 Cargo runs from a scratch workspace root with `--target <host>` (the connectors' `.cargo/config.toml`
-names wasm32-wasip2, which is not installed); CARGO_TARGET_DIR is shared under the system temp dir.
+names wasm32-wasip2, which is not installed); CARGO_TARGET_DIR is in the test session's cache.
 A missing cargo skips, or fails under CI=true.
 """
 
@@ -35,7 +35,8 @@ EXPECTED = RUST / "expected" / "connectors"
 FINDINGS = GOLDEN / "FINDINGS.txt"
 COMPILING = ("source-postgres", "dest-postgres", "transform-sql")  # source-csv: RB906 by design
 HOST_CRATES = ("crates/rapidbyte-sdk", "crates/rapidbyte-sdk-macros", "crates/rapidbyte-runtime")
-TARGET_DIR = Path(tempfile.gettempdir()) / "rbmigrate-cargo-target" / "rust-adapter"
+# the session cache (tests/conftest.py): builds are shared within a test session and removed after it
+TARGET_DIR = Path(os.environ.get("RBMIGRATE_CACHE_DIR") or tempfile.gettempdir()) / "cargo-target" / "rust-adapter"
 UPDATE = os.environ.get("RBMIGRATE_UPDATE_GOLDEN") == "1"
 SKIP_PARTS = {"target"}
 

@@ -281,7 +281,8 @@ def test_mutant_exhausts_memory(migrated, rb_cache_dir, dsn, tmp_path, mini):
     root = mutant(migrated, tmp_path, "transform-sql",
                   [("app.py", r"^(\s*)def validate\(self, session\):$",
                     r"\1def validate(self, session):\n\1    hog = [bytearray(1 << 24) for _ in range(64)]")])
-    report = run_verify([root], rb_cache_dir, pg_dsn=dsn, scenario=mini, memory_limit=256 << 20)
+    # a deadline far away: the memory limit must be what stops it, however loaded the machine
+    report = run_verify([root], rb_cache_dir, pg_dsn=dsn, scenario=mini, memory_limit=256 << 20, deadline=300.0)
     assert report.exit_code == 1, explain(report)
     tr = by_name(report)["transform-sql"]
     assert tr.scenario.status == "failed"

@@ -68,6 +68,11 @@ class Adapter:
         file holds v3, every prefiltered file when one does."""
         return [self.prefilter(data) for data in files]
 
+    def decode_source(self, data: bytes, ctx: FileContext) -> tuple[bytes, str | None]:
+        """A file's bytes as UTF-8, and the encoding it declares when that is another one (a Python
+        coding cookie); raise :class:`ParseError` when it cannot be decoded. Default: bytes as they are."""
+        return data, None
+
     def parse(self, data: bytes, ctx: FileContext) -> Any:
         """Parse or raise :class:`ParseError`."""
         raise NotImplementedError

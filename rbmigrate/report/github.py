@@ -3,7 +3,8 @@
 ``::error file=F,line=L,col=C,title=RB901::message``: errors and blocking
 findings as ``error``, warnings as ``warning``, informational findings as
 ``notice``. Under ``--check`` and ``scan`` every pending rewrite is a
-``warning`` titled with its rule id, so reviewers see what ``apply`` would change.
+``warning`` titled with its rule id, so reviewers see what ``apply`` would change. A unit-level action
+(regenerated ``wit_world/`` bindings) is a ``notice``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def render(run: RunResult) -> str:
         lines.append(
             command(_LEVEL[finding.severity], message, file=finding.path, line=finding.line, col=finding.col, title=finding.rule_id)
         )
+    for unit in run.units:  # unit-level changes (regenerated bindings): a notice each, done or pending
+        for action in unit.actions:
+            if action.error:
+                continue  # reported as an error above
+            state = "done" if action.done else "not done (the unit has errors)" if run.mode == "apply" else "pending"
+            lines.append(command("notice", f"{action.path}: {action.description} ({state})", title=action.rule_id))
     if run.mode in ("check", "scan"):
         table = default_table()
         for fres in run.files:

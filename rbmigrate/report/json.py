@@ -45,7 +45,10 @@ def _finding(finding: Finding) -> dict:
 
 
 def _error(error: FileError) -> dict:
-    return _pick(error, "path", "line", "col", "kind", "message")
+    out = _pick(error, "path", "line", "col", "kind", "message")
+    if error.traceback:  # an unexpected exception: the text report shows it only with --debug
+        out["traceback"] = error.traceback
+    return out
 
 
 def _action(action: Action) -> dict:

@@ -13,6 +13,7 @@ import re
 
 from ..model import RunResult, UnitResult
 from .diff import unified_diff
+from .text import LABELS
 
 BUDGET = 60_000  # characters; GitHub rejects comments over 65 536
 
@@ -111,7 +112,7 @@ def render(run: RunResult, budget: int = BUDGET) -> str:
         out += ["### Findings", "", "| Severity | Rule | Location | Message | Manual step |", "|---|---|---|---|---|"]
         for f in findings:
             out.append(
-                f"| {f.severity.value} | {f.rule_id} | {code(f.location())} | {cell(f.message)} | {cell(f.manual_step) or '—'} |"
+                f"| {LABELS[f.severity]} | {f.rule_id} | {code(f.location())} | {cell(f.message)} | {cell(f.manual_step) or '—'} |"
             )
         out.append("")
 

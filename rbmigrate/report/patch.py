@@ -16,7 +16,7 @@ from .diff import unified_diff
 
 def render(run: RunResult) -> bytes:
     files = sorted((f for f in run.files if f.changed), key=lambda f: f.path)
-    text = "".join(unified_diff(f.path, f.before, f.after) for f in files)
+    text = "".join(unified_diff(f.path, f.on_disk(f.before), f.on_disk(f.after)) for f in files)  # the bytes on disk
     return text.encode("utf-8", errors="surrogateescape")
 
 

@@ -44,6 +44,13 @@ class PythonAdapter(Adapter):
             return [False] * len(files)
         return keep
 
+    def decode_source(self, data: bytes, ctx: FileContext) -> tuple[bytes, str | None]:
+        """PEP 263: a file whose coding cookie names another encoding than UTF-8 is decoded by it (and
+        written back in it); an unknown encoding, or bytes it cannot decode, is an error naming the cookie."""
+        from .coding import declared_encoding
+
+        return declared_encoding(data, ctx.display)
+
     def parse(self, data: bytes, ctx: FileContext):
         import libcst as cst
 

@@ -33,7 +33,7 @@ class ParsedRust:
     def __init__(self, tree: Any, captures: dict, errors: int):
         self.tree = tree
         self.captures = captures
-        self.errors = errors  # ERROR/MISSING nodes tree-sitter found in the input
+        self.errors = errors  # ERROR/MISSING nodes in the input: always 0 (a file with one is a parse error)
 
 
 class RustAdapter(Adapter):
@@ -65,7 +65,9 @@ class RustAdapter(Adapter):
             line, col = line_col(data, exc.start)
             raise ParseError(ctx.display, line, col, f"not valid UTF-8 ({exc.reason})") from None
         tree = syntax.parse(data)
-        parsed = ParsedRust(tree, syntax.index(tree.root_node), syntax.error_count(tree.root_node))
+        if tree.root_node.has_error:  # tree-sitter recovers from errors: a tree with one is no ground to plan on
+            raise syntax_error(tree.root_node, data, ctx.display)
+        parsed = ParsedRust(tree, syntax.index(tree.root_node), 0)
         _state(ctx.unit)["files"][str(ctx.path)] = parsed
         return parsed
 
@@ -78,12 +80,10 @@ class RustAdapter(Adapter):
             tree = syntax.reparse(old_tree, old_data, data, edits)
         else:
             tree = syntax.parse(data)
-        if tree.root_node.has_error:
-            before = state["files"].get(str(ctx.path))
-            if before is None or syntax.error_count(tree.root_node) > before.errors:  # never gain an error node
-                node = syntax.first_error(tree.root_node)
-                line, col = line_col(data, node.start_byte if node is not None else 0)
-                raise ParseError(ctx.display, line, col, "tree-sitter-rust reports a syntax error")
+        if tree.root_node.has_error:  # the input parsed cleanly (see parse): the output must too
+            node = syntax.first_error(tree.root_node)
+            line, col = line_col(data, node.start_byte if node is not None else 0)
+            raise ParseError(ctx.display, line, col, "tree-sitter-rust reports a syntax error")
         return []
 
     # ------------------------------------------------------------------ unit
@@ -121,8 +121,11 @@ class RustAdapter(Adapter):
             except OSError:
                 continue
             if helper_fn.search(data):
-                fctx = FileContext(path=path, display=str(path), unit=unit)
-                extra.append((fctx, self.parse(data, fctx)))
+                fctx = FileContext(path=path, display=_shown(path, parsed), unit=unit)
+                try:
+                    extra.append((fctx, self.parse(data, fctx)))
+                except ParseError as exc:  # its names decide where moved bodies go: it must parse too
+                    state.setdefault("errors", []).append(exc.to_file_error())
         scopes_by_path: dict[str, FileScopes] = {}
         for fctx, item in parsed + extra:
             module = _module_path(fctx.path, unit.root)
@@ -175,8 +178,36 @@ class RustAdapter(Adapter):
         return edits, plan.result_findings()
 
     def validate_unit(self, results, unit: UnitContext) -> list[FileError]:
-        unit.shared.pop(_SHARED, None)  # trees are not needed any more (and not picklable)
-        return []
+        state = unit.shared.pop(_SHARED, None) or {}  # trees are not needed any more (and not picklable)
+        return state.get("errors", [])
+
+
+def syntax_error(root, data: bytes, shown: str) -> ParseError:
+    """The first ERROR or MISSING node of a tree, as a located error."""
+    node = syntax.first_error(root)
+    line, col = line_col(data, node.start_byte if node is not None else 0)
+    if node is not None and node.is_missing:
+        what = f"syntax error: missing `{node.type}`"
+    else:
+        snippet = data[node.start_byte : node.end_byte] if node is not None else b""
+        snippet = " ".join(snippet.decode("utf-8", errors="replace").split())
+        snippet = snippet if len(snippet) <= 40 else snippet[:39] + "…"
+        what = f"syntax error near `{snippet}`" if snippet else "syntax error"
+    return ParseError(shown, line, col, f"{what} (tree-sitter-rust); nothing in this unit is rewritten until the "
+                                        "file parses (if it is valid Rust, leave it out with --exclude)")
+
+
+def _shown(path: Path, parsed: list) -> str:
+    """``path`` as the engine shows it: relative to the base its parsed siblings are shown from."""
+    for fctx, _ in parsed:
+        parts, shown = fctx.path.parts, Path(fctx.display).parts
+        if len(shown) <= len(parts) and parts[len(parts) - len(shown):] == shown:
+            base = Path(*parts[: len(parts) - len(shown)])
+            try:
+                return path.relative_to(base).as_posix()
+            except ValueError:
+                break
+    return str(path)
 
 
 def _applied(data: bytes, edits: list[tuple[int, int, str]]) -> bytes:

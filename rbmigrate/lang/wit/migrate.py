@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ...model import Edit, Finding, Severity
 from ...ruletable import V3_PACKAGE, V4_PACKAGE, RuleTable
