@@ -103,8 +103,10 @@ def cargo() -> dict:
 
 
 @pytest.fixture(scope="session")
-def target_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("platform-cargo-target")
+def target_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("platform-cargo-target")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)  # a few hundred MB of build output: not kept for inspection
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
