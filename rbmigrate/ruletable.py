@@ -26,7 +26,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 KINDS = {"rename", "retype", "move", "reshape", "add", "version", "finding"}
 FIXES = {"safe", "unsafe", "manual"}
 SEVERITIES = {"error", "warning", "info"}
-LANGUAGES = {"wit", "rust", "python", "host-string", "manifest"}
+LANGUAGES = {"wit", "rust", "python", "host-string", "manifest", "markdown"}
 WIT_ITEMS = {"package", "interface", "function", "param", "type", "field", "world"}
 
 

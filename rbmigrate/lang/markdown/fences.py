@@ -235,9 +235,9 @@ def _fragment(v: DocVocab, language: str, fence: Fence) -> FenceResult | None:
     if language == "wit":
         changes, notes = fragments.wit_fragment(v, text)
     else:
-        changes, notes = fragments.code_fragment(v, text)
+        changes, notes = fragments.code_fragment(v, text, language)
     claimed = [(c.start, max(c.end, c.start + 1)) for c in changes] + [(n.start, n.start + 1) for n in notes]
-    comments = [m.span() for m in re.finditer(r"//[^\n]*|#[^\n]*" if language == "python" else r"//[^\n]*", text)]
+    comments = fragments.comment_spans(text, language)
     for n in fragments.leftovers(v, text, claimed):
         if any(a <= n.start < b for a, b in comments):
             n = Note(n.start, "RB904", "info", n.message.replace("left in a code block", "in a comment"),

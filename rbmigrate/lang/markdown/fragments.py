@@ -33,7 +33,30 @@ _RECORD = re.compile(r"\brecord\s+(%?[a-z][a-z0-9-]*)\s*\{")
 
 
 def _comments(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in re.finditer(r"//[^\n]*", text)]
+    return comment_spans(text, "wit")
+
+
+def comment_spans(text: str, language: str) -> list[tuple[int, int]]:
+    """Line comments (``//``, or ``#`` in Python) outside double-quoted strings, line by line."""
+    marker = "#" if language == "python" else "//"
+    out = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        quoted = False
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if ch == "\\" and quoted:
+                i += 2
+                continue
+            if ch == '"':
+                quoted = not quoted
+            elif not quoted and line.startswith(marker, i):
+                out.append((pos + i, pos + len(line.rstrip("\r\n"))))
+                break
+            i += 1
+        pos += len(line)
+    return out
 
 
 def _inside(spans, pos: int) -> bool:
@@ -168,9 +191,18 @@ def _use_types(v: DocVocab, text: str, m: re.Match, iface: str, change, note) ->
     change(m.start(), m.end(), new, "RB011")
 
 
-def code_fragment(v: DocVocab, text: str) -> tuple[list[Change], list[Note]]:
-    """Rust or Python that does not parse: the code-span rules in code mode."""
+def code_fragment(v: DocVocab, text: str, language: str) -> tuple[list[Change], list[Note]]:
+    """Rust or Python that does not parse: the code-span rules in code mode (comments are prose)."""
     changes, notes = codespan.rewrite(v, text, code=True)
+    comments = comment_spans(text, language)
+    kept = []
+    for c in changes:
+        if _inside(comments, c.start):
+            notes.append(Note(c.start, "RB904", "info", f"a comment mentions the v3 name `{text[c.start:c.end]}`",
+                              "Prose is left as it is; update it if it should name the v4 item."))
+        else:
+            kept.append(c)
+    changes = kept
     for m in re.finditer(r"\bfn\s+init\b", text):
         notes.append(Note(m.start(), "RB406", "error", "`fn init` is `open` in v4 (with `OpenInfo`)",
                           f"In v4: {v.rule_title('RB406')}; see `rbmigrate rules explain RB407`."))
