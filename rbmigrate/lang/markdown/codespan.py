@@ -49,6 +49,7 @@ class Note:
 _PACKAGE_TYPES = re.compile(r"rapidbyte:connector/types@3\.0\.0")
 _STATEMENT = re.compile(r"\b(?:interface|import|export|use)\s+(host|types)(?![\w-])")
 _CALL_ARGS = re.compile(r"\s*\(\s*[^)\s]")
+_INTERFACE_CONTEXT = re.compile(r"\b(?:interfaces?|imports?|exports?)\b")
 
 
 def v4_step(v: DocVocab, fn) -> str:
@@ -57,9 +58,13 @@ def v4_step(v: DocVocab, fn) -> str:
     return f"In v4: {v.rule_title(fn.rule_id)}."
 
 
-def rewrite(v: DocVocab, text: str, before: str = "", after: str = "", code: bool = False) -> tuple[list[Change], list[Note]]:
-    """Changes and notes for one span (``code``: a code fragment, where a definition of a bare v3 name,
-    ``fn emit_batch``, is a local item and a string literal is prose: both are reported, not changed)."""
+def rewrite(v: DocVocab, text: str, before: str = "", after: str = "", code: bool = False,
+            called: frozenset[str] = frozenset()) -> tuple[list[Change], list[Note]]:
+    """Changes and notes for one span. ``before``/``after`` is the prose around it (a table cell's column
+    header too); ``called`` the v3 functions whose signature the same paragraph or table writes out, so a
+    bare span naming one (`checkpoint` beside `checkpoint(kind: u32, …)`) is that function. ``code``: a code
+    fragment, where a definition of a bare v3 name (``fn emit_batch``) is a local item and a string literal
+    is prose: both are reported, not changed."""
     changes: list[Change] = []
     notes: list[Note] = []
     taken: list[tuple[int, int]] = []
@@ -94,9 +99,13 @@ def rewrite(v: DocVocab, text: str, before: str = "", after: str = "", code: boo
     for m in _STATEMENT.finditer(text) if not code else ():
         _interface_word(v, m.group(1), m.start(1), m.end(1), change, note)
     stripped = text.strip()
-    if stripped in ("host", "types") and re.search(r"\binterfaces?\b", (before[-25:] + " " + after[:25]).lower()):
+    if stripped in ("host", "types") and _INTERFACE_CONTEXT.search((before[-25:] + " " + after[:25]).lower()):
         a = text.index(stripped)
         _interface_word(v, stripped, a, a + len(stripped), change, note)
+    fn = v.functions.get(stripped)
+    if fn is not None and stripped in called and fn.v4_decl and fn.v4_name != fn.name:
+        a = text.index(stripped)
+        change(a, a + len(stripped), fn.v4_name, fn.rule_id)
 
     if v.word_re is not None:
         for m in v.word_re.finditer(text):

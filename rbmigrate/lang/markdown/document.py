@@ -34,6 +34,7 @@ class Inline:
     raw: str = ""  # markdown-it's content
     children: list = field(default_factory=list)  # markdown-it inline tokens
     group: int = -1  # index of the prose group (a paragraph, a whole table, a whole top-level list)
+    header: str = ""  # a table cell's column header
 
 
 @dataclass
@@ -165,8 +166,19 @@ class _Builder:
         table_group = -1
         heading_level = 0
         row_cursor: dict[int, int] = {}
+        headers: list[str] = []
+        column = -1
+        in_head = False
         for i, tok in enumerate(tokens):
             t = tok.type
+            if t == "thead_open":
+                in_head, headers = True, []
+            elif t == "thead_close":
+                in_head = False
+            elif t == "tr_open":
+                column = -1
+            elif t in ("th_open", "td_open"):
+                column += 1
             if t in ("bullet_list_open", "ordered_list_open"):
                 if list_depth == 0:
                     list_group = self.group("list", tok.map[0])
@@ -190,6 +202,11 @@ class _Builder:
                     group = self.group(kind, tok.map[0])
                 inline = self.inline(tok, kind, row_cursor)
                 inline.group = group
+                if kind == "cell":
+                    if in_head:
+                        headers.append(tok.content)
+                    elif 0 <= column < len(headers):
+                        inline.header = headers[column]
                 self.groups[group].inlines.append(inline)
                 if kind == "heading":
                     self.headings.append(Heading(inline, heading_level))

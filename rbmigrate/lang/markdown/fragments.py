@@ -206,8 +206,10 @@ def code_fragment(v: DocVocab, text: str, language: str) -> tuple[list[Change], 
     for m in re.finditer(r"\bfn\s+init\b", text):
         notes.append(Note(m.start(), "RB406", "error", "`fn init` is `open` in v4 (with `OpenInfo`)",
                           f"In v4: {v.rule_title('RB406')}; see `rbmigrate rules explain RB407`."))
-    for m in re.finditer(r"\bdef\s+(run_read|run_write|run_transform|discover)\b|\bfn\s+(read|write|transform|discover)\b", text):
-        word = m.group(1) or m.group(2)
+    role_impl = re.search(r"\bimpl\s+(?:\w+::)*(?:Source|Destination|Transform)\s+for\b", text) is not None
+    pattern = r"\bdef\s+(run_read|run_write|run_transform)\b" + (r"|\bfn\s+(read|write|transform|discover)\b" if role_impl else "")
+    for m in re.finditer(pattern, text):
+        word = next(g for g in m.groups() if g)
         rule = {"discover": "RB306", "read": "RB303", "write": "RB304", "transform": "RB305"}.get(
             word.replace("run_", ""), "RB303")
         notes.append(Note(m.start(), rule, "error", f"`{word}` is a v3 role method; v4 has one `run` per role",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 from ...model import Edit, Finding, Severity
@@ -27,6 +28,7 @@ class Planner:
         self.v, self.doc, self.fctx, self.data = v, doc, fctx, data
         self.plan = FilePlan(doc)
         self.new_content: dict[int, str] = {}  # id(span) -> migrated content
+        self._called: dict[int, frozenset[str]] = {}
 
     def find(self, offset: int, rule: str, severity: str, message: str, step: str) -> None:
         line, col = line_col(self.data, offset)
@@ -51,9 +53,10 @@ class Planner:
                           "text with v3 names could not be located in the file (tabs in a container?); left as it is",
                           "Update it by hand.")
             return
+        called = self.called(inline)
         for span in inline.spans:
             content = span.content
-            changes, notes = codespan.rewrite(v, content.text, span.before, span.after)
+            changes, notes = codespan.rewrite(v, content.text, span.before, span.after + " " + inline.header, called=called)
             new = content.text
             for c in sorted(changes, key=lambda c: c.start, reverse=True):
                 new = new[: c.start] + c.new + new[c.end :]
@@ -71,6 +74,17 @@ class Planner:
             self.new_content[id(span)] = new
             for n in notes:
                 self.find(content.offsets[n.start], n.rule_id, n.severity, n.message, n.manual_step)
+
+    def called(self, inline: Inline) -> frozenset[str]:
+        """v3 functions written with a signature somewhere in the inline's group."""
+        if inline.group < 0:
+            return frozenset()
+        group = self.doc.groups[inline.group]
+        if id(group) not in self._called:
+            text = "\n".join(i.raw for i in group.inlines)
+            self._called[id(group)] = frozenset(
+                name for name in self.v.functions if re.search(rf"(?<![\w-]){re.escape(name)}\s*(?::\s*func\s*)?\(", text))
+        return self._called[id(group)]
 
     # ---------------------------------------------------------------- code blocks
 
