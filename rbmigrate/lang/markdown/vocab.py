@@ -162,7 +162,15 @@ def _prefilter(v: DocVocab) -> re.Pattern:
     """Bytes worth a parse: a v3 spelling, a v3 package id, a v3 lifecycle phrase, or integer codes."""
     alternatives = [re.escape(w) for w in sorted(v.words, key=len, reverse=True)]
     alternatives += [r"rapidbyte:connector(?:/[a-z0-9-]+)?@3\.", r"one stream at a time", r"discover\s*\(\s*\)"]
-    alternatives += [re.escape(f.name) + r"\s*\(" for f in v.functions.values() if not f.shared]
+    alternatives += [r"(?<![\w-])" + re.escape(f.name) + r"\s*(?::\s*func\s*)?\(" for f in v.functions.values()]
+    for rule in v.table:  # Rust-only renames: SDK types, methods, enum variants (`CheckpointKind::Dest`)
+        spec = rule.rust
+        for old in (spec.get("from"), *spec.get("also", [])) if spec.get("from") else ():
+            if spec.get("item") == "variant":
+                alternatives.append(re.escape(f"{spec['owner']}::{old}") + r"\b")
+            elif "_" in old or any(c.isupper() for c in old[1:]):
+                alternatives.append(re.escape(old))
+    alternatives.append(r"(?i:interface|import|export)[^\n]{0,25}\bhost\b|\bhost\b[^\n]{0,25}(?i:interface)")
     cases = sorted({a for c in v.codes for a in c.aliases}, key=len, reverse=True)
     alternatives.append(r"\b[0-9]\b[^\n0-9]{0,12}?(?i:" + "|".join(map(re.escape, cases)) + r")\b")
     return re.compile("|".join(alternatives).encode())
