@@ -205,17 +205,16 @@ def test_pre_commit_runs_the_hooks(tmp_path):
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
 
-    def pre_commit(hook: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--all-files"],
+    def pre_commit(*hook: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), *hook, "--all-files"],
                               cwd=repo, env=env, capture_output=True, text=True, timeout=900)
 
     try:
-        check = pre_commit("rbmigrate-check")
-        assert check.returncode == 1, check.stdout + check.stderr
-        assert "would migrate docs/protocol.md" in check.stdout and "would migrate wit/host.wit" in check.stdout
-        migrate = pre_commit("rbmigrate")
-        assert migrate.returncode == 1  # files were modified by this hook
-        assert "files were modified by this hook" in migrate.stdout
+        both = pre_commit()  # every hook of the manifest, in order: the check fails, then the migration
+        assert both.returncode == 1, both.stdout + both.stderr
+        check, migrate = both.stdout.split("rbmigrate (migrate protocol v3 to v4)")
+        assert "would migrate docs/protocol.md" in check and "would migrate wit/host.wit" in check
+        assert "files were modified by this hook" in migrate
         assert "package rapidbyte:connector@4.0.0;" in (repo / "wit" / "types.wit").read_text()
         assert "`batch-emit(handle: u64)" in (repo / "docs" / "protocol.md").read_text()
         git(repo, "add", "-A")
