@@ -54,12 +54,24 @@ def migrate(v: DocVocab, fence: Fence, fctx: FileContext, data: bytes) -> FenceR
         return _unmapped(v, fence)
     if language is None:
         if fence.language or not _parses_as_wit(fence.content, fctx):
-            return None
+            return _mentions(v, fence)
         language = "wit"
     whole = _whole(language, fence.content, fctx)
     if whole:
         return _through_adapter(v, language, fence, fctx, data)
     return _fragment(v, language, fence)
+
+
+def _mentions(v: DocVocab, fence: Fence) -> FenceResult | None:
+    """A block in another language (or none) is left as it is; v3 names in it are listed."""
+    text = fence.content.decode("utf-8", "replace")
+    names = list(dict.fromkeys(m.group(0) for m in v.word_re.finditer(text))) if v.word_re is not None else []
+    if not names:
+        return None
+    kind = f"```{fence.language} block" if fence.language else "code block with no language (not WIT)"
+    return FenceResult([], [(fence.starts[0][1], Note(0, "RB916", "info",
+                                                       f"a {kind} mentions v3 name(s): {', '.join(names)}; left as it is",
+                                                       "Update it by hand if it shows protocol code."))], [])
 
 
 def _unmapped(v: DocVocab, fence: Fence) -> FenceResult | None:
