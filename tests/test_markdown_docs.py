@@ -116,3 +116,22 @@ def test_apply_check_and_scan_on_docs(tmp_path):
         assert "docs/platform/docs/protocol.md:" in scan.output
     finally:
         os.chdir(old)
+
+
+def test_json_report_of_a_docs_run_follows_the_schema(tmp_path):
+    import json
+
+    import jsonschema
+
+    schema = json.loads((ROOT / "docs" / "json-schema.json").read_text(encoding="utf-8"))
+    shutil.copytree(INPUT, tmp_path / "docs")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(main, ["apply", "--check", "--format", "json", "-j", "1", "docs"])
+    finally:
+        os.chdir(old)
+    doc = json.loads(result.stdout)
+    jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+    assert {u["kind"] for u in doc["units"]} == {"docs", "python-connector"}
+    assert {f["language"] for u in doc["units"] for f in u["files"]} == {"markdown", "manifest"}
