@@ -245,3 +245,15 @@ def test_docs_units_and_skipped_changelogs(tmp_path):
     finally:
         os.chdir(old)
     assert "repo/CHANGELOG.md: skipped: changelog (history) is never migrated" in result.output
+
+
+@pytest.mark.parametrize("text,reported", [
+    ("Lifecycle: open → discover → validate → run-read → close.\n", True),
+    ("Rust: `init` → `validate` → `read` → `close`.\n", True),
+    ("1. `open(config-json)`\n2. optional `discover()`\n3. `validate()`\n", True),
+    ("Lifecycle: `open` → `validate` → `run` → `close`; sources list streams with `run` in phase `discover`.\n", False),
+    ("1. `open`\n2. `validate`\n3. `run` (phase `discover`, `read`, `write` or `transform`)\n4. `close`\n", False),
+])
+def test_lifecycle_wording(tmp_path, text, reported):
+    _, findings = migrate_text(tmp_path, text)
+    assert any(f.rule_id == "RB913" for f in findings) is reported, [f.message for f in findings]

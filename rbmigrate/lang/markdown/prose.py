@@ -58,9 +58,7 @@ def check(v: DocVocab, kind: str, text: str, outside: str, items: list[str]) -> 
     named = [f for f, forms in spellings.items() if any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", outside) for s in forms)]
     if named:
         reasons.append("the v3 role function " + ", ".join(f"`{f}`" for f in named))
-    words = _lifecycle_words(v, text)
-    v3_word = any(w == "discover" or w in spellings or w.replace("_", "-") in spellings for w in words)
-    if v3_word and len(set(words)) >= 2 and (_ARROW.search(text) or _steps(v, items)):
+    if _v3_order(v, text, items, spellings):
         reasons.append("the v3 lifecycle order")
     if _ONE_STREAM.search(outside):
         reasons.append("“one stream at a time”")
@@ -79,6 +77,21 @@ def check(v: DocVocab, kind: str, text: str, outside: str, items: list[str]) -> 
                 + ", ".join(f"`{f}`" for f in codes.functions)
                 + f"), not an integer: {codes.mapping()}."))
     return notes
+
+
+def _v3_order(v: DocVocab, text: str, items: list[str], spellings: dict) -> bool:
+    """A lifecycle written as a chain (``open → discover → validate``) or as a list of steps, with a step
+    only v3 has: ``discover`` as a step of its own, ``init``, or a v3 role function. ``discover`` as a
+    phase of ``run`` (v4 wording) is not a step."""
+    v3_steps = {"discover", "init"} | {s for forms in spellings.values() for s in forms}
+    alternation = "|".join(sorted(map(re.escape, v3_steps), key=len, reverse=True))
+    step = rf"`?(?:optional\s+)?`?(?:{alternation})(?:\s*\(\s*[^)]*\))?`?"
+    if len(set(_lifecycle_words(v, text))) >= 2 and re.search(
+            rf"(?:{_ARROW.pattern})\s*{step}(?![\w-])|(?<![\w-]){step}\s*(?:{_ARROW.pattern})", text, re.I):
+        return True
+    if not items or not _steps(v, items):
+        return False
+    return any(re.match(step + r"(?![\w-])", item.strip().lstrip("*_ "), re.I) for item in items)
 
 
 def _lifecycle_words(v: DocVocab, text: str) -> list[str]:

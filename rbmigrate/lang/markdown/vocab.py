@@ -171,6 +171,9 @@ def _prefilter(v: DocVocab) -> re.Pattern:
             elif "_" in old or any(c.isupper() for c in old[1:]):
                 alternatives.append(re.escape(old))
     alternatives.append(r"(?i:interface|import|export)[^\n]{0,25}\bhost\b|\bhost\b[^\n]{0,25}(?i:interface)")
+    # a lifecycle chain with a step only v3 has (prose.RB913)
+    alternatives.append(r"(?:\xe2\x86\x92|->)\s*`?(?i:optional\s+)?`?(?:discover|init)\b"
+                        r"|\b(?:discover|init)`?\s*(?:\(\s*\))?`?\s*(?:\xe2\x86\x92|->)")
     cases = sorted({a for c in v.codes for a in c.aliases}, key=len, reverse=True)
     alternatives.append(r"\b[0-9]\b[^\n0-9]{0,12}?(?i:" + "|".join(map(re.escape, cases)) + r")\b")
     return re.compile("|".join(alternatives).encode())
