@@ -21,6 +21,7 @@ class FilePlan:
     doc: Document
     edits: list[Edit] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    after: tuple[bytes, Document] | None = None  # the output and its parse (reused by validate)
 
 
 class Planner:
