@@ -23,7 +23,7 @@ from . import __version__
 
 EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
-FORMATS = ("text", "json", "markdown", "github")
+FORMATS = ("text", "json", "markdown", "github", "sarif")
 
 
 DEBUG = False  # --debug: tracebacks of unexpected exceptions are printed (JSON reports always keep them)
@@ -211,6 +211,8 @@ def render(run, fmt: str) -> str:
         from .report import markdown as renderer
     elif fmt == "github":
         from .report import github as renderer
+    elif fmt == "sarif":
+        from .report import sarif as renderer
     else:
         raise ValueError(fmt)
     return renderer.render(run)

@@ -156,7 +156,7 @@ class UnitResult:
     """One connector, crate, or WIT package: a unit of batch work."""
 
     root: str
-    kind: str  # python-connector | rust-crate | cargo-workspace | wit-package | directory
+    kind: str  # python-connector | rust-crate | cargo-workspace | wit-package | docs | directory
     files: list[FileResult] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     verify: str | None = None  # passed | failed | not-available | None (not run)

@@ -102,9 +102,10 @@ _ADAPTERS: dict[str, tuple[str, str]] = {
     "python": ("rbmigrate.lang.python", "PythonAdapter"),
     "rust": ("rbmigrate.lang.rust", "RustAdapter"),
     "manifest": ("rbmigrate.lang.manifest", "ManifestAdapter"),
+    "markdown": ("rbmigrate.lang.markdown", "MarkdownAdapter"),
 }
 
-_SUFFIXES = {".wit": "wit", ".py": "python", ".rs": "rust"}
+_SUFFIXES = {".wit": "wit", ".py": "python", ".rs": "rust", ".md": "markdown", ".markdown": "markdown"}
 _MANIFEST_NAMES = {"manifest.json", "Cargo.toml", "rapidbyte.toml", "pyproject.toml"}
 
 

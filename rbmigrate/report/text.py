@@ -19,6 +19,9 @@ LABELS = {Severity.ERROR: "manual", Severity.WARNING: "review", Severity.INFO: "
 DEBUG_HINT = "this is a bug in rbmigrate; rerun with --debug for the traceback"
 
 
+CHECK_LIST_MAX = 50  # `--check` lists the files it would migrate, up to this many in a batch
+
+
 def render_diff(run: RunResult, color: bool = False) -> str:
     parts = [unified_diff(f.path, f.before, f.after) for f in run.files if f.changed]
     text = "".join(parts)
@@ -83,8 +86,11 @@ def render_problems(run: RunResult, verbose: bool = False, debug: bool = False, 
         lines += _grouped_findings(findings)
     else:
         lines += [finding_line(f) for f in findings]
-    if run.mode == "check" and (verbose or not batch):
-        lines += [f"would migrate {f.path}" for f in run.files if f.changed]
+    pending = [f.path for f in run.files if f.changed] if run.mode == "check" else []
+    if pending and (verbose or not batch or len(pending) <= CHECK_LIST_MAX):
+        lines += [f"would migrate {path}" for path in pending]  # as `black --check` lists what it would reformat
+    elif pending:
+        lines.append(f"{len(pending)} files would be migrated (-v lists them)")
     if verbose:
         regenerated = {a.path for a in actions}
         for path, reason in run.skipped:
