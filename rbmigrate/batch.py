@@ -160,6 +160,8 @@ class BatchOptions:
     progress: str = "auto"  # auto | bar | lines | none
     verbose: bool = False
     unsafe_fixes: bool = False
+    cache: bool = False  # use the result cache (rbmigrate.resultcache); the CLI turns it on unless --no-cache
+    cache_dir: Path | None = None  # its folder (default: <cache dir>/results)
 
 
 def finish_interrupted_writes(paths: list[Path], base: Path, stream=None) -> None:
@@ -257,9 +259,16 @@ def run_batch(paths: list[Path], options: BatchOptions) -> tuple[RunResult, dict
                 result.errors.append(internal_error(result.root, exc, "writing"))
         progress.advance(result)
 
+    cache = None
+    if options.cache:
+        from .resultcache import ResultCache
+
+        cache = ResultCache(engine_options, options.cache_dir)
     progress.start()
     try:
-        results = run_units(units, engine_options, options.jobs, on_result)
+        results = run_units(units, engine_options, options.jobs, on_result, cache=cache)
     finally:
         progress.close()
+    if cache is not None:
+        cache.close()
     return RunResult(units=results, mode=options.mode, skipped=list(found.skipped)), path_map

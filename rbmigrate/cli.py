@@ -172,12 +172,15 @@ def run_options(func):
                          help="Also list every finding and action of a batch, informational findings, skipped "
                               "files, every unit's progress and the per-unit table."),
             click.option("-q", "--quiet", is_flag=True, help="Print only errors (and the report asked for)."),
+            click.option("--no-cache", is_flag=True, envvar="RBMIGRATE_NO_CACHE",
+                         help="Compute every unit again: neither read nor write the result cache "
+                              "($RBMIGRATE_CACHE_DIR/results, see docs/output.md; also: RBMIGRATE_NO_CACHE=1)."),
         ],
     )
 
 
 def run_selection(selection: Selection, mode: str, jobs: int | None, verbose: bool = False, allow_dirty: bool = False,
-                  quiet: bool = False, unsafe_fixes: bool = False):
+                  quiet: bool = False, unsafe_fixes: bool = False, no_cache: bool = False):
     """Discover, shard and migrate; in ``apply`` mode also write. Returns ``(RunResult, path map)``."""
     from .batch import BatchOptions, InputError, run_batch
     from .discover import DiscoverOptions
@@ -192,6 +195,7 @@ def run_selection(selection: Selection, mode: str, jobs: int | None, verbose: bo
         verbose=verbose,
         progress="none" if quiet else "auto",
         unsafe_fixes=unsafe_fixes,
+        cache=not no_cache,
     )
     try:
         return run_batch(selection.paths, options)
@@ -290,7 +294,7 @@ def exit_code(run, check: bool = False, strict: bool = False, pending_fails: boo
 @output_options
 @run_options
 def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fixes, verify_after, pg_dsn, cache_dir,
-          output: Output, jobs, verbose, quiet):
+          output: Output, jobs, verbose, quiet, no_cache):
     """Migrate every v3 file under PATHS to v4 (in place unless --diff/--check).
 
     PATHS may be files, connectors or whole repositories: every connector
@@ -310,7 +314,7 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fi
 
         snapshot = snapshot_originals(selection.paths, cache_dir)
     run, _ = run_selection(selection, mode, jobs, verbose=verbose, allow_dirty=allow_dirty, quiet=quiet,
-                           unsafe_fixes=unsafe_fixes)
+                           unsafe_fixes=unsafe_fixes, no_cache=no_cache)
     verify_code = EXIT_OK
     if snapshot is not None:
         from .cli_verify import verify_units
@@ -334,11 +338,12 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fi
 @click.option("--unsafe-fixes", is_flag=True, help="List unsafe fixes as pending edits instead of findings.")
 @output_options
 @run_options
-def scan(selection: Selection, unsafe_fixes, output: Output, jobs, verbose, quiet):
+def scan(selection: Selection, unsafe_fixes, output: Output, jobs, verbose, quiet, no_cache):
     """List every remaining v3 usage with its rule id; exit 1 if any remain."""
     from .report import scan as scan_report
 
-    run, _ = run_selection(selection, "scan", jobs, verbose=verbose, quiet=quiet, unsafe_fixes=unsafe_fixes)
+    run, _ = run_selection(selection, "scan", jobs, verbose=verbose, quiet=quiet, unsafe_fixes=unsafe_fixes,
+                           no_cache=no_cache)
     emit(run, output, scan_report.render_usages(run), verbose, quiet)
     sys.exit(exit_code(run, pending_fails=True))
 

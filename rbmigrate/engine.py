@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import edits as edit_ops
 from .discover import Unit, discover, is_generated
+from .inputs import depends_on, recording
 from .lang.base import FileContext, ParseError, UnitContext, get_adapter, language_of
 from .model import (NOT_WRITTEN, Edit, FileError, FileResult, Finding, PhaseTimes, RunResult, Severity, UnitResult,
                     internal_error)
@@ -48,6 +49,7 @@ def display_path(path: Path, base: Path | None) -> str:
 def read_manifest(root: Path) -> dict:
     """The connector manifest (id, role, capabilities, protocol_version), if the unit has one."""
     path = root / "manifest.json"
+    depends_on(path)
     if path.is_file():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -71,8 +73,10 @@ class UnitFile:
     keep: bool = False  # the adapter's selection: parse it
 
 
-def read_unit(unit: Unit, options: Options, times: PhaseTimes | None = None) -> list[UnitFile]:
-    """Read every file of a unit and let each adapter select the ones to parse (its prefilter)."""
+def read_unit(unit: Unit, options: Options, times: PhaseTimes | None = None,
+              preread: dict[str, bytes] | None = None) -> list[UnitFile]:
+    """Read every file of a unit and let each adapter select the ones to parse (its prefilter).
+    ``preread``: bytes already read (by the result cache), by path."""
     t0 = time.perf_counter()
     files: list[UnitFile] = []
     for path in unit.files:
@@ -83,7 +87,7 @@ def read_unit(unit: Unit, options: Options, times: PhaseTimes | None = None) -> 
             entry.skipped = f"no {language} adapter"
             continue
         try:
-            entry.data = path.read_bytes()
+            entry.data = preread.pop(str(path)) if preread and str(path) in preread else path.read_bytes()
         except OSError as exc:
             entry.error = f"cannot read: {exc.strerror}"
     by_language: dict[str, list[UnitFile]] = {}
@@ -119,12 +123,14 @@ def migrate_unit(unit: Unit, options: Options, rules: RuleTable | None = None,
     rules = rules or default_table()
     result = UnitResult(root=display_path(unit.root, options.base), kind=unit.kind, skipped=list(unit.skipped))
     times = result.times
-    try:
-        _migrate_unit(unit, options, rules, result, times, files)
-    except ParseError as exc:  # a located error, wherever in the unit it came from
-        result.errors.append(exc.to_file_error())
-    except Exception as exc:  # a crash in one unit never stops the others
-        result.errors.append(internal_error(result.root, exc))
+    with recording() as inputs:  # what the result depends on outside the unit's files (for the result cache)
+        try:
+            _migrate_unit(unit, options, rules, result, times, files)
+        except ParseError as exc:  # a located error, wherever in the unit it came from
+            result.errors.append(exc.to_file_error())
+        except Exception as exc:  # a crash in one unit never stops the others
+            result.errors.append(internal_error(result.root, exc))
+    result.inputs = sorted(inputs)
     return result
 
 
@@ -382,16 +388,27 @@ def _run_isolated(unit: Unit, options: Options, rules: RuleTable | None) -> Unit
     return result
 
 
-def _scan(units: list[Unit], options: Options, rules, finish: Callable[[int, UnitResult], None]):
+def _scan(units: list[Unit], options: Options, rules, finish: Callable[[int, UnitResult], None], cache=None):
     """Read each unit here and yield ``(index, files, times)`` of the ones with a file to parse;
-    a unit with none (no v3 anywhere in it) is finished on the spot, without a worker."""
+    a unit with none (no v3 anywhere in it) is finished on the spot, without a worker, and so is a
+    unit the result ``cache`` holds."""
     for index, unit in enumerate(units):
         times = PhaseTimes()
+        preread = None
+        if cache is not None:
+            hit = cache.lookup(unit, times)
+            if hit is not None:
+                finish(index, hit)
+                continue
+            preread = cache.preread(unit)
         try:
-            files = read_unit(unit, options, times)
+            with recording() as inputs:
+                files = read_unit(unit, options, times, preread)
         except Exception:  # a selection that fails is retried (and reported) by the unit's own run
             yield index, None, times
             continue
+        if cache is not None:
+            cache.note_inputs(unit, inputs)
         if has_work(files):
             yield index, files, times
         else:
@@ -405,24 +422,29 @@ def _timed(result: UnitResult, times: PhaseTimes) -> UnitResult:
 
 def run_units(
     units: list[Unit], options: Options, jobs: int, on_result: Callable[[int, UnitResult], None] | None = None,
-    rules: RuleTable | None = None,
+    rules: RuleTable | None = None, cache=None,
 ) -> list[UnitResult]:
     """Migrate every unit; ``on_result(index, result)`` runs in this process as each one finishes.
 
     Units are read (and their files selected) here; only units with a file to parse go to the
     process pool, and no pool is started when at most one unit has one. ``rules`` defaults to the
-    rule table in rules/.
+    rule table in rules/. ``cache`` (a :class:`rbmigrate.resultcache.ResultCache`, used only with the
+    default rule table) gives the results of unchanged units and keeps the new ones.
     """
     results: list[UnitResult | None] = [None] * len(units)
+    if rules is not None and rules is not default_table():
+        cache = None  # the cache key knows the rule table on disk only
 
     def finish(index: int, result: UnitResult) -> None:
+        if cache is not None:
+            cache.store(units[index], result)  # first: writing it changes the result
         results[index] = result
         if on_result is not None:
             on_result(index, result)
 
     rules = rules or default_table()  # load once here; forked workers inherit the default one
     sent = None if rules is default_table() else rules  # what a worker is given: only a table of its own
-    scan = _scan(units, options, rules, finish)
+    scan = _scan(units, options, rules, finish, cache)
     ahead = scan if jobs <= 1 else list(itertools.islice(scan, jobs))
     if jobs <= 1 or len(ahead) <= 1:
         for index, files, times in ahead:

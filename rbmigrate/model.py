@@ -163,6 +163,8 @@ class UnitResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     actions: list[Action] = field(default_factory=list)
     times: PhaseTimes = field(default_factory=PhaseTimes)
+    inputs: list[str] = field(default_factory=list)  # paths outside its files it depends on (rbmigrate.inputs)
+    cached: bool = False  # taken from the result cache (rbmigrate.resultcache), not computed in this run
 
     @property
     def changed_files(self) -> list[FileResult]:

@@ -5,7 +5,6 @@ Plain data only (no wasmtime import): the verify layer builds these from scenari
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,10 +80,9 @@ class PipelineSpec:
 
 
 def default_cache_dir() -> Path:
-    env = os.environ.get("RBMIGRATE_CACHE_DIR")
-    if env:
-        return Path(env)
-    return Path.home() / ".cache" / "rbmigrate"
+    from ..cachedir import default_cache_dir as folder
+
+    return folder()
 
 
 @dataclass

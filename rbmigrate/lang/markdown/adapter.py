@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from ...edits import apply_edits
+from ...inputs import depends_on
 from ...model import Edit, FileError, Finding, Severity
 from ...textio import line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
@@ -29,6 +30,13 @@ from .vocab import doc_vocab
 _SHARED = "markdown"
 SUFFIXES = (".md", ".markdown")
 _FRAGMENT_LINK = re.compile(rb"\]\([^)\s]*#|\]:\s*\S*#|href\s*=\s*[\"'][^\"']*#")
+
+
+def _exists(path: Path) -> bool:
+    """Is there such a file? (Another file of the unit, read for its anchors: the result depends on it,
+    see rbmigrate.inputs.)"""
+    depends_on(path)
+    return path.is_file()
 
 
 class MarkdownAdapter(Adapter):
@@ -120,7 +128,7 @@ class _Anchors:
                 except (UnicodeDecodeError, ValueError):
                     after = before
             found = self._target(fctx.display, data, before, after)
-        elif path.suffix.lower() in (".md", ".markdown") and path.is_file() and _within(path, self.unit.root):
+        elif path.suffix.lower() in (".md", ".markdown") and _within(path, self.unit.root) and _exists(path):
             try:
                 data = path.read_bytes()
                 doc = parse_document(Source(data))

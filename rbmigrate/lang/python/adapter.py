@@ -6,6 +6,7 @@ import functools
 import re
 from pathlib import Path
 
+from ...inputs import depends_on
 from ...model import Action, Edit, Finding, Severity
 from ...textio import BOM, line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
@@ -120,7 +121,9 @@ class PythonAdapter(Adapter):
 def has_v3_bindings(root: Path) -> bool:
     """Does the unit hold checked-in v3 ``wit_world/`` bindings?"""
     folder = root / BINDINGS_DIR
-    return any((folder / f).is_file() for f in V3_BINDING_FILES)
+    paths = [folder / f for f in V3_BINDING_FILES]
+    depends_on(*paths)  # wit_world/ is never discovered: the result cache must know
+    return any(p.is_file() for p in paths)
 
 
 def _first_line(message: str) -> str:
@@ -133,7 +136,9 @@ def _role_from_bindings(folder: Path) -> str | None:
 
     names = names_for(default_table())
     for export in names.exports.values():
-        if (folder / "exports" / f"{export.v3_interface.replace('-', '_')}.py").is_file():
+        path = folder / "exports" / f"{export.v3_interface.replace('-', '_')}.py"
+        depends_on(path)
+        if path.is_file():
             return export.role
     return None
 

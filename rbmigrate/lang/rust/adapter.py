@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ...inputs import depends_on
 from ...model import Edit, FileError, Finding
 from ...skipdirs import hidden_or_skipped
 from ...textio import line_col
@@ -116,6 +117,7 @@ class RustAdapter(Adapter):
         for path in _crate_sources(unit.root):
             if str(path) in seen:
                 continue
+            depends_on(path)  # (discovery may have left it out: .gitignore, --exclude)
             try:
                 data = path.read_bytes()
             except OSError:
@@ -227,6 +229,7 @@ def _package_name(root: Path) -> str:
     """``[package] name`` of the crate at ``root`` (a tiny read; "" when there is none)."""
     import tomllib
 
+    depends_on(Path(root) / "Cargo.toml")
     try:
         data = tomllib.loads((Path(root) / "Cargo.toml").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -238,7 +241,9 @@ def _package_name(root: Path) -> str:
 def _crate_sources(root: Path):
     import os
 
+    depends_on(root)  # (also when it is missing: a fenced block's throwaway root)
     for folder, dirs, names in os.walk(root):
+        depends_on(folder)  # its listing: a file added or removed changes the folder's mtime
         if Path(folder) != Path(root) and "Cargo.toml" in names:
             dirs[:] = []  # another crate: another unit
             continue
@@ -264,6 +269,7 @@ def _rustfmt_config(root: Path, facts: CrateFacts) -> None:
     for _ in range(8):
         for name in ("rustfmt.toml", ".rustfmt.toml"):
             candidate = folder / name
+            depends_on(candidate)
             if candidate.is_file():
                 try:
                     config = tomllib.loads(candidate.read_text(encoding="utf-8"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
 from pathlib import Path
 
+from ...inputs import depends_on
 from ...model import FileError, FileResult, Finding, Severity
 from ..base import Adapter, FileContext, ParseError, UnitContext
 from .errors import WitSyntaxError
@@ -159,6 +161,11 @@ def _in_folder(shown: str, sample, folder: Path) -> bool:
 def _check_package(key: Path, changed: dict[Path, bytes], canonical: bytes) -> str | None:
     """Run wasm-tools on a temporary copy of the package folder with the migrated files in place."""
     folder = key if key.is_dir() else key.parent
+    if key.is_dir():  # every file of the folder goes to wasm-tools (the result cache must know them)
+        for sub, dirs, names in os.walk(folder):
+            depends_on(sub, *(os.path.join(sub, n) for n in names))
+    else:
+        depends_on(key)
     with tempfile.TemporaryDirectory(prefix="rbmigrate-wit-") as tmp:
         work = Path(tmp) / "pkg"
         if key.is_dir():

