@@ -186,14 +186,19 @@ def check_nonempty(paths: list[Path], units: list[Unit], skipped: list[tuple[str
     """Raise :class:`InputError` for each given path that holds no file to look at: an empty run is no success."""
     from .lang.base import language_of
 
-    covered: set[Path] = set()
+    covered: set[str] = set()  # every file looked at and every folder above one (strings: pathlib is slow here)
     for unit in units:
         for path in unit.files:
             if language_of(path) is None:
                 continue
-            covered.add(path)
-            covered.update(path.parents)
-    empty = [p for p in paths if Path(p).resolve() not in covered]
+            folder = str(path)
+            while folder not in covered:  # (once a folder is in, so is every folder above it)
+                covered.add(folder)
+                parent = os.path.dirname(folder)
+                if parent == folder:
+                    break
+                folder = parent
+    empty = [p for p in paths if str(Path(p).resolve()) not in covered]
     if not empty:
         return
     problems = []

@@ -12,6 +12,7 @@ from ...textio import BOM, line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
 
 BINDINGS_DIR = "wit_world"
+FOCUS_MIN_LINES = 2000  # modules this long are planned on their focus view (.focus); tests lower it
 _BINDINGS_NOTE = "python:bindings-note"
 V3_BINDING_FILES = ("imports/host.py", "imports/types.py")
 
@@ -61,22 +62,28 @@ class PythonAdapter(Adapter):
         except UnicodeDecodeError as exc:
             line, col = line_col(data, exc.start)
             raise ParseError(ctx.display, line, col, f"not valid UTF-8 ({exc.reason})") from None
-        try:
-            module = cst.parse_module(text)
-        except cst.ParserSyntaxError as exc:
-            line, col, message = exc.raw_line, exc.raw_column + 1, _first_line(exc.message)
-            try:  # CPython's parser locates most errors more precisely
-                compile(text, ctx.display, "exec", dont_inherit=True)
-            except SyntaxError as err:
-                line, col, message = err.lineno or line, err.offset or col, err.msg
-            raise ParseError(ctx.display, line, col, message) from None
-        return module, text, bom
+        view = None
+        if text.count("\n") + 1 >= FOCUS_MIN_LINES:  # a big module: libcst sees what the migration can reach
+            from .focus import focus_view
+
+            view = focus_view(data, bom, text, ctx.rules, self._prefilter, FOCUS_MIN_LINES)
+        if view is not None:
+            try:
+                return cst.parse_module(view.data[bom:].decode("utf-8")), text, bom, view
+            except cst.ParserSyntaxError:
+                pass  # reported as the whole file's parse reports it
+        return self._parse_whole(text, ctx), text, bom, None
 
     def plan(self, tree, data: bytes, ctx: FileContext) -> tuple[list[Edit], list[Finding]]:
         from .migrate import migrate
 
-        module, text, bom = tree
-        plan = migrate(module, text, bom, data, ctx)
+        module, text, bom, view = tree
+        if view is not None:  # planned on the view of a big module: offsets, lines and columns are the file's
+            plan = migrate(module, view.data[bom:].decode("utf-8"), bom, view.data, ctx)
+            if any(view.touches(e.start, e.end) for e in plan.edits):  # (never seen) plan on the whole file
+                plan = migrate(self._parse_whole(text, ctx), text, bom, data, ctx)
+        else:
+            plan = migrate(module, text, bom, data, ctx)
         note = ctx.unit.shared.get(_BINDINGS_NOTE)
         if note and not note.get("reported") and b"wit_world" in data:
             line = next((i for i, raw in enumerate(data.splitlines(), 1)
@@ -88,12 +95,35 @@ class PythonAdapter(Adapter):
                                 "Nothing by hand: generated bindings are never edited.", Severity.INFO)
         return plan.result()
 
-    def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
-        module, text, _bom = self.parse(data, ctx)
+    @staticmethod
+    def _parse_whole(text: str, ctx: FileContext):
+        import libcst as cst
+
         try:
-            compile(text, ctx.display, "exec", dont_inherit=True)
+            return cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            line, col, message = exc.raw_line, exc.raw_column + 1, _first_line(exc.message)
+            try:  # CPython's parser locates most errors more precisely
+                compile(text, ctx.display, "exec", dont_inherit=True)
+            except SyntaxError as err:
+                line, col, message = err.lineno or line, err.offset or col, err.msg
+            raise ParseError(ctx.display, line, col, message) from None
+
+    def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
+        """The output must compile (CPython's own parser, ~10× faster than a second libcst parse; the
+        output is libcst's own code generation over a file libcst parsed, so libcst reads it too)."""
+        bom = len(BOM) if data.startswith(BOM) else 0
+        try:
+            text = data[bom:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line, col = line_col(data, exc.start)
+            raise ParseError(ctx.display, line, col, f"not valid UTF-8 ({exc.reason})") from None
+        try:
+            compile(text, ctx.display, "exec", dont_inherit=True)  # (the compiler's checks too: `return` outside a def)
         except SyntaxError as exc:
             raise ParseError(ctx.display, exc.lineno or 0, (exc.offset or 0), exc.msg) from None
+        except (ValueError, RecursionError, MemoryError) as exc:  # a NUL byte, nesting CPython cannot take
+            raise ParseError(ctx.display, 1, 1, str(exc) or type(exc).__name__) from None
         return []
 
     def prepare_unit(self, files: list[tuple[FileContext, bytes]], unit: UnitContext) -> None:
