@@ -85,12 +85,14 @@ def read_path_list(source: str | Path, stdin=None) -> list[Path]:
 
 
 QUIET_BELOW = 20  # without a terminal, a run of fewer units prints no progress lines (errors still show)
+TICK_AFTER = 2.0  # on a terminal, a run with no unit finished for this long says it is still working
 
 
 class Progress:
     """Tells how far a batch is: ``bar`` (rich, terminal), ``lines`` (CI, pipes) or ``none``."""
 
-    def __init__(self, total: int, style: str, stream=None, verbose: bool = False):
+    def __init__(self, total: int, style: str, stream=None, verbose: bool = False, ticker: bool = False,
+                 label: str = ""):
         self.total = total
         self.style = style
         self.stream = stream or sys.stderr
@@ -99,6 +101,12 @@ class Progress:
         self.failed = 0
         self._bar = None
         self._every = max(1, math.ceil(total / 10))
+        self.ticker = ticker  # on a terminal: say that a long unit is still running (after TICK_AFTER seconds)
+        self.label = label  # what is being migrated (a single unit's root)
+        self._last = 0.0
+        self._started = 0.0
+        self._stop = None
+        self._status_shown = False
 
     @staticmethod
     def choose(total: int, stream=None) -> str:
@@ -109,6 +117,14 @@ class Progress:
         return "bar" if tty and not os.environ.get("CI") else "lines"
 
     def start(self) -> None:
+        import time
+
+        self._started = self._last = time.monotonic()
+        if self.ticker:
+            import threading
+
+            self._stop = threading.Event()
+            threading.Thread(target=self._tick, name="rbmigrate-progress", daemon=True).start()
         if self.style == "bar":
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
@@ -122,8 +138,26 @@ class Progress:
             self._task = self._bar.add_task("", total=self.total)
             self._bar.refresh()
 
+    def _tick(self) -> None:
+        """Every half second: keep the bar's clock going; without a bar, once nothing has finished for
+        :data:`TICK_AFTER` seconds, a status line (cleared at the end) that says the run is alive."""
+        import time
+
+        while not self._stop.wait(0.5):
+            now = time.monotonic()
+            if self._bar is not None:
+                self._bar.refresh()
+            elif now - self._last >= TICK_AFTER:
+                what = self.label or f"{self.done}/{self.total} units done"
+                self.stream.write(f"\r\x1b[Krbmigrate: {what}: still working ({now - self._started:.0f} s)")
+                self.stream.flush()
+                self._status_shown = True
+
     def advance(self, result: UnitResult) -> None:
         """One unit done. Errors are not printed here: the closing report lists each one once."""
+        import time
+
+        self._last = time.monotonic()
         self.done += 1
         status = result.status
         self.failed += status == "error"
@@ -141,6 +175,13 @@ class Progress:
         print(f"rbmigrate: {text}", file=self.stream, flush=True)
 
     def close(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+            self._stop = None
+        if self._status_shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._status_shown = False
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
@@ -249,7 +290,10 @@ def run_batch(paths: list[Path], options: BatchOptions) -> tuple[RunResult, dict
     path_map = {display_path(f, base): f for unit in units for f in unit.files}
 
     style = Progress.choose(len(units)) if options.progress == "auto" else options.progress
-    progress = Progress(len(units), style if len(units) > 1 else "none", verbose=options.verbose)
+    tty = hasattr(sys.stderr, "isatty") and sys.stderr.isatty() and not os.environ.get("CI")
+    progress = Progress(len(units), style if len(units) > 1 else "none", verbose=options.verbose,
+                        ticker=options.progress == "auto" and tty and bool(units),
+                        label=display_path(units[0].root, base) if len(units) == 1 else "")
     safety = None
     if options.mode == "apply" and not options.allow_dirty:
         from .gitsafety import GitSafety

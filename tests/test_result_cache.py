@@ -37,13 +37,38 @@ def backdate(root: Path) -> None:
     os.utime(root, (OLD, OLD))
 
 
+SMALL_APP = """\
+import json
+
+from wit_world import exports
+from wit_world.imports import host, types
+
+import util
+
+
+def _emit(handle):
+    host.log(2, "emitting")
+    host.emit_batch(handle)
+    host.metric(json.dumps({"name": "rows", "value": {"type": "counter", "value": util.clamp(1, 0, 9)}}))
+
+
+class SourceConnector(exports.SourceConnector):
+    def validate(self):
+        return types.ValidationResult(status=types.ValidationStatus.SUCCESS, message="ok")
+"""
+
+
 def make_tree(root: Path) -> Path:
     """A repository of four units: a Python guest with checked-in v3 bindings, one without, a Rust
     crate (with a rustfmt.toml above it) and a vendored-WIT package."""
     repo = root / "repo"
     repo.mkdir(parents=True)
     shutil.copytree(PY_V3 / "transform-sql", repo / "transform-sql", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(PY_V3 / "source-postgres", repo / "source-postgres", ignore=shutil.ignore_patterns("__pycache__"))
+    small = repo / "source-postgres"  # a small guest (libcst is the slow part of a run)
+    small.mkdir()
+    shutil.copy(PY_V3 / "source-postgres" / "manifest.json", small / "manifest.json")
+    (small / "app.py").write_text(SMALL_APP)
+    (small / "util.py").write_text("def clamp(n, lo, hi):\n    return max(lo, min(n, hi))\n")
     shutil.copytree(RUST_V3 / "connectors" / "source-csv", repo / "rust" / "source-csv",
                     ignore=shutil.ignore_patterns("target"))
     (repo / "rust" / "rustfmt.toml").write_text("max_width = 100\n")
@@ -100,6 +125,7 @@ def test_a_second_run_takes_every_unit_from_the_cache_and_reports_the_same(tmp_p
     assert all(u.times.parse == u.times.plan == 0 for u in second.units)
 
 
+@pytest.mark.slow
 def test_cached_results_equal_computed_ones_on_the_testdata(tmp_path):
     """Every kind of input the adapters handle: Python guests (with bindings, a coding cookie), the Rust
     workspace with SDK and runtime, every WIT variant, Markdown docs; diff and scan."""
@@ -113,12 +139,11 @@ def test_cached_results_equal_computed_ones_on_the_testdata(tmp_path):
         b"    host.log(2, 'caf\xe9')\n")
     backdate(trees)
     cache = tmp_path / "cache"
-    for mode in ("diff", "scan"):
-        computed = run(sorted(trees.iterdir()), None, mode)
-        run(sorted(trees.iterdir()), cache, mode)
-        again = run(sorted(trees.iterdir()), cache, mode)
-        assert len(cached_roots(again)) == len(again.units) > 10
-        same_as_computed(again, computed)
+    computed = run(sorted(trees.iterdir()), None, "diff")
+    run(sorted(trees.iterdir()), cache, "scan")  # (the mode is not part of the key: what scan stores, diff uses)
+    again = run(sorted(trees.iterdir()), cache, "diff")
+    assert len(cached_roots(again)) == len(again.units) > 10
+    same_as_computed(again, computed)
     assert any(f.encoding is not None and f.changed for f in again.files)  # (stored with its UTF-8 form)
 
 
@@ -172,7 +197,7 @@ def test_a_changed_byte_misses_only_its_own_unit(tmp_path):
     cache = tmp_path / "cache"
     run([repo], cache)
     app = repo / "source-postgres" / "app.py"
-    app.write_bytes(app.read_bytes().replace(b"host.log(2,", b"host.log(1,", 1))
+    app.write_bytes(app.read_bytes().replace(b"host.log(2,", b"host.log(3,", 1))
     os.utime(app, (OLD, OLD))  # same mtime as before: the content still decides
     again = run([repo], cache)
     assert not _unit_of(again, "source-postgres").cached
@@ -187,7 +212,7 @@ def test_a_same_size_rewrite_with_the_old_mtime_is_seen(tmp_path):
     run([repo], cache)
     app = repo / "source-postgres" / "app.py"
     data = app.read_bytes()
-    app.write_bytes(data.replace(b"host.log(2,", b"host.log(1,", 1))
+    app.write_bytes(data.replace(b"host.log(2,", b"host.log(3,", 1))
     assert len(app.read_bytes()) == len(data)
     os.utime(app, (OLD, OLD))
     assert not _unit_of(run([repo], cache), "source-postgres").cached
@@ -480,3 +505,49 @@ def test_adapters_declare_every_path_they_read_outside_the_unit(tmp_path):
                              and "/rbmigrate-wit-" not in p})
         assert not undeclared, f"{unit.root}: read without rbmigrate.inputs.depends_on: {undeclared}"
     assert declared_anything
+
+
+# ---------------------------------------------------------------- progress of long units
+
+
+def test_a_long_unit_says_it_is_still_working_and_clears_the_line(monkeypatch):
+    import io
+
+    from rbmigrate import batch
+
+    monkeypatch.setattr(batch, "TICK_AFTER", 0.2)
+    stream = io.StringIO()
+    progress = batch.Progress(1, "none", stream=stream, ticker=True, label="big-connector")
+    progress.start()
+    time.sleep(1.2)
+    progress.close()
+    out = stream.getvalue()
+    assert "rbmigrate: big-connector: still working (" in out and out.endswith("\r\x1b[K")
+
+
+def test_on_a_terminal_a_big_module_shows_progress(tmp_path):
+    """Through a pseudo-terminal, as a user runs it: one unit that takes more than two seconds."""
+    import pty
+
+    sys.path.insert(0, str(REPO))
+    from bench import bigmodule
+
+    bigmodule.generate(tmp_path / "big", 6_000)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "RBMIGRATE_NO_CACHE": "1"}
+    env.pop("CI", None)
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.chdir(tmp_path)
+        os.execve(sys.executable, [sys.executable, "-m", "rbmigrate", "apply", "--check", "big"], env)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    assert b"big: still working (" in out
+    assert b"would migrate big/app.py" in out
