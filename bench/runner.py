@@ -281,7 +281,8 @@ def bench_big_modules(res: Results, work: Path, sizes: tuple[int, ...]) -> None:
         m = measure.run(rbm("apply", "--check", "--no-cache", folder.name), cwd=folder.parent,
                         env=cache_env(work / "cache-big"))
         summary = [line.strip() for line in m.stderr.splitlines() if "units" in line and "parsed" in line]
-        note = f"`app.py` {app.read_bytes().count(b'\n'):,} lines" + (f"; {summary[-1]}" if summary else "")
+        app_lines = app.read_bytes().count(b"\n")
+        note = f"`app.py` {app_lines:,} lines" + (f"; {summary[-1]}" if summary else "")
         if m.returncode not in (0, 1):
             note = f"exit {m.returncode}: {m.tail(1)}; " + note
         res.add(Row(f"`apply --check` one {size:,}-line Python module", files, lines, m.wall, m.max_rss_mb,

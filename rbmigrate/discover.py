@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ignore import Rules, read_gitignore
-from .lang.base import language_of
+from .lang.base import language_of, language_of_name
 from .skipdirs import SKIP_DIRS
 
 HISTORY_NAMES = ("changelog", "changes", "history")  # Markdown files that record the past: never rewritten
@@ -227,14 +227,20 @@ class _Walker:
                     self.skip(path, "ignored by .gitignore")
         venvs = {rel.rpartition("/")[0] for rel in listed if rel.rpartition("/")[2] == "pyvenv.cfg"}
         bad_dirs: dict[str, str | None] = {}
+        top_str = str(top)
         for rel in sorted(listed):
-            path = top / rel
-            kind = _kind_of(path)
+            kind = _kind_of(os.path.join(top_str, rel))  # (strings until a file is taken: pathlib is slow)
             if rel.endswith("/") or kind in ("dir", "link-dir"):  # a nested repository or submodule: ask it in turn
+                path = top / rel
                 nested = git_lines(LS_FILES, path)
                 if nested is not None:
                     yield from self._from_git(path, nested, prefix + rel.rstrip("/") + "/")
                 continue
+            name = rel.rpartition("/")[2]
+            language = language_of_name(name)
+            if language is None:
+                continue  # (the folder checks below only record skips of files with a language)
+            path = top / rel
             parts = rel.split("/")
             reason = None
             for depth in range(1, len(parts)):
@@ -251,17 +257,17 @@ class _Walker:
                         bad_dirs[folder_rel] = None
                 if bad_dirs[folder_rel]:
                     reason = bad_dirs[folder_rel]
-                    if language_of(path):
+                    if language:
                         self.skip(top / folder_rel, reason)
                     break
-            if reason or not language_of(path):
+            if reason or not language:
                 continue
             if kind in ("link", "link-dir"):
                 self.skip(path, "symlink (not followed)")
                 continue
             if kind != "file":  # deleted in the work tree
                 continue
-            if is_history(path):
+            if language == "markdown" and path.stem.lower() in HISTORY_NAMES:  # (is_history)
                 self.skip(path, "changelog (history) is never migrated")
                 continue
             yield path, prefix + rel
@@ -313,12 +319,14 @@ def discover_all(paths: list[Path], options: DiscoverOptions | None = None) -> D
     options = options or DiscoverOptions()
     walker = _Walker(options, _list_folders([Path(p).resolve() for p in paths]) if options.gitignore else None)
     units: dict[Path, Unit] = {}
-    seen: set[Path] = set()
+    seen: set[str] = set()
+    owners: dict[str, Path | None] = {}  # folder (a string) -> its unit root, for the loop below
 
     def claim(root: Path, kind: str, path: Path) -> None:
-        if path in seen:
+        key = str(path)
+        if key in seen:
             return
-        seen.add(path)
+        seen.add(key)
         unit = units.setdefault(root, Unit(root, kind))
         if unit.kind == "docs" and kind != "docs":  # Markdown and other stray files together
             unit.kind = kind
@@ -339,13 +347,17 @@ def discover_all(paths: list[Path], options: DiscoverOptions | None = None) -> D
             stray = "docs" if language_of(top) == "markdown" else "directory"
             claim(top.parent, walker.kind(top.parent) or stray, top)
             continue
+        owners.clear()
         for path, rel in walker.candidates(top):
             if walker.include and not walker.include.matches_within(rel):
                 continue
-            if walker.exclude.matches_within(rel):
+            if walker.exclude and walker.exclude.matches_within(rel):
                 walker.skip(path, "excluded by --exclude")
                 continue
-            root = walker.owner(path.parent, top)
+            folder = os.path.dirname(str(path))
+            if folder not in owners:
+                owners[folder] = walker.owner(path.parent, top)
+            root = owners[folder]
             if root is None and language_of(path) == "markdown":
                 claim(walker.docs_root(path.parent, top), "docs", path)
             elif root is None:

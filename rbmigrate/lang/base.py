@@ -116,6 +116,14 @@ def language_of(path: Path) -> str | None:
     return _SUFFIXES.get(path.suffix)
 
 
+def language_of_name(name: str) -> str | None:
+    """:func:`language_of` for a file name (a string: discovery asks for every file of a fleet)."""
+    if name in _MANIFEST_NAMES:
+        return "manifest"
+    dot = name.rfind(".")
+    return _SUFFIXES.get(name[dot:]) if 0 < dot < len(name) - 1 else None
+
+
 _loaded: dict[str, Adapter | None] = {}
 
 
