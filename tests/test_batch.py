@@ -161,6 +161,7 @@ def test_a_dying_worker_or_a_raising_adapter_only_fails_its_unit(tmp_path, monke
     assert all(r.status == "pending" for r in others), [(r.root, r.all_errors) for r in others]
 
 
+@pytest.mark.slow  # (over 20 s on a busy 2-core machine)
 def test_pool_and_serial_runs_agree(tmp_path, monkeypatch):
     wit_adapter()
     make_batch(tmp_path, 7)
@@ -193,6 +194,7 @@ def test_engine_run_uses_the_one_executor_and_its_rule_table_reaches_the_workers
 # ------------------------------------------------------------------ acceptance: 50+ units, two bad ones
 
 
+@pytest.mark.slow  # (over 20 s on a busy 2-core machine)
 def test_batch_of_55_units_with_a_syntax_error_and_a_read_only_file(tmp_path):
     count = 55
     pristine, expected_new = pristine_batch(tmp_path, count)
@@ -281,6 +283,7 @@ def assert_every_file_whole(before: dict, after: dict, expected_new: dict) -> No
     assert 0 < migrated < len(whole)  # the signal really landed part-way
 
 
+@pytest.mark.slow  # (over 20 s on a busy 2-core machine)
 def test_sigkill_part_way_leaves_every_file_whole(tmp_path):
     code, before, after, expected_new = interrupt_part_way(tmp_path, signal.SIGKILL, jobs="2")
     assert code == -signal.SIGKILL
@@ -296,6 +299,7 @@ def test_sigkill_part_way_leaves_every_file_whole(tmp_path):
         assert all(now[r] == before[r] for r in mine) or all(now[r] == expected_new[r] for r in mine), unit
 
 
+@pytest.mark.slow  # (over 20 s on a busy 2-core machine)
 def test_ctrl_c_stops_cleanly_with_130(tmp_path):
     code, before, after, expected_new = interrupt_part_way(tmp_path, signal.SIGINT, jobs="1")
     assert code == 130
@@ -303,6 +307,7 @@ def test_ctrl_c_stops_cleanly_with_130(tmp_path):
     assert not [rel for rel in after if rel.endswith(TMP_SUFFIX) or rel.endswith(JOURNAL)]
 
 
+@pytest.mark.slow  # (over 20 s on a busy 2-core machine)
 def test_ctrl_c_test_does_not_depend_on_the_inherited_sigint_disposition(tmp_path):
     """A suite started with `&` from a script inherits SIGINT ignored; the child rbmigrate must not."""
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)

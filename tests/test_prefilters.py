@@ -84,6 +84,7 @@ def _output(fres) -> bool:
     return bool(fres.edits or fres.findings or fres.error)
 
 
+@pytest.mark.slow  # (over 20 s on a busy 2-core machine)
 def test_a_file_the_selection_skips_would_come_out_unchanged_and_unreported(unfiltered):
     skipped = [(path, fres) for path, fres, keep in unfiltered if not keep]
     assert len(skipped) > 100  # migrated files, v4 outputs, files without v3

@@ -218,6 +218,7 @@ def _rs_files(root: Path):
 
 # ---- cargo checks --------------------------------------------------------------------------------
 
+@pytest.mark.slow  # (over 20 s on a busy 2-core machine)
 def test_v3_workspace_checks_clean(cargo):
     run = cargo_check(cargo, V3, "--workspace", "--all-targets", "--locked")
     assert run.returncode == 0, "\n".join(run.problems("error")) or run.stderr
@@ -225,6 +226,7 @@ def test_v3_workspace_checks_clean(cargo):
     assert manifest_versions(run, V3_MANIFESTS) == V3_MANIFESTS
 
 
+@pytest.mark.slow  # (over 20 s on a busy 2-core machine)
 def test_expected_connectors_check_against_sdk_v4(cargo, tmp_path):
     ws = v4_workspace(tmp_path / "ws", {name: EXPECTED / name for name in CONNECTORS})
     run = cargo_check(cargo, ws, "--workspace", "--all-targets")
@@ -234,6 +236,7 @@ def test_expected_connectors_check_against_sdk_v4(cargo, tmp_path):
     assert manifest_versions(run, CONNECTORS) == {name: "4" for name in CONNECTORS}
 
 
+@pytest.mark.slow  # (over 20 s on a busy 2-core machine)
 def test_sdk_v4_rejects_unmigrated_v3_connectors(cargo, tmp_path):
     ws = v4_workspace(tmp_path / "ws", {name: V3 / "connectors" / name for name in CONNECTORS})
     args = ["--keep-going"] + [arg for name in CONNECTORS for arg in ("-p", name)]
