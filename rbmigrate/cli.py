@@ -290,7 +290,7 @@ def exit_code(run, check: bool = False, strict: bool = False, pending_fails: boo
 @click.option("--pg-dsn", metavar="DSN", help="With --verify: use this PostgreSQL server instead of a throwaway cluster.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="With --verify: where snapshots, builds and compiled components are kept "
-                   "(default: $RBMIGRATE_CACHE_DIR or ~/.cache/rbmigrate).")
+                   "(default: $RBMIGRATE_CACHE_DIR, $XDG_CACHE_HOME/rbmigrate or ~/.cache/rbmigrate).")
 @output_options
 @run_options
 def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fixes, verify_after, pg_dsn, cache_dir,

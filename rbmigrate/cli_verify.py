@@ -102,7 +102,7 @@ def _size(ctx, param, value):
 @click.option("--memory-limit", callback=_size, default=None, metavar="SIZE",
               help="Memory limit of every instance, e.g. 512MiB (the default).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Cache of built and compiled components (default: $RBMIGRATE_CACHE_DIR or ~/.cache/rbmigrate).")
+              help="Cache of built and compiled components (default: $RBMIGRATE_CACHE_DIR, $XDG_CACHE_HOME/rbmigrate or ~/.cache/rbmigrate).")
 @click.option("--no-cache", is_flag=True, help="Build and compile everything afresh (nothing is read or kept).")
 @click.option("--rust-sdk", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="For Rust crates: a folder holding rapidbyte-sdk/ (e.g. the v4 SDK) to check against.")

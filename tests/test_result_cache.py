@@ -242,14 +242,23 @@ def test_options_rules_version_and_display_base_are_part_of_the_key(tmp_path, mo
     assert not cached_roots(run([repo], cache))
     monkeypatch.undo()
 
-    resultcache.code_fingerprint.cache_clear()
+    real = resultcache.code_fingerprint()
+    monkeypatch.setattr(resultcache, "code_fingerprint", lambda: real + " (another rbmigrate)")
+    assert not cached_roots(run([repo], cache))
+    monkeypatch.undo()
+    assert len(cached_roots(run([repo], cache))) == 4
+
+
+def test_the_code_fingerprint_follows_the_version(monkeypatch):
+    first = resultcache.code_fingerprint()
     monkeypatch.setattr("rbmigrate.__version__", "99.0.0")
+    resultcache.code_fingerprint.cache_clear()
     try:
-        assert not cached_roots(run([repo], cache))
+        assert resultcache.code_fingerprint() != first
     finally:
         monkeypatch.undo()
         resultcache.code_fingerprint.cache_clear()
-    assert len(cached_roots(run([repo], cache))) == 4
+    assert any(name.startswith("libcst-") for name in resultcache.dependency_versions())
 
 
 def test_the_rule_table_fingerprint_follows_the_rule_files(tmp_path, monkeypatch):
