@@ -85,6 +85,10 @@ class Adapter:
         self.parse(data, ctx)
         return []
 
+    def warm(self) -> None:
+        """Import and build what ``parse`` and ``plan`` need (parsers, queries), in a parent process about to
+        fork workers: they inherit it instead of each doing it again (optional)."""
+
     def prepare_unit(self, files: list[tuple[FileContext, bytes]], unit: UnitContext) -> None:
         """Look at every file of the unit before planning (optional)."""
 

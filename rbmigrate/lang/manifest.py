@@ -214,6 +214,9 @@ def _span_edits(before: bytes, after: bytes, rule_id: str) -> list[Edit]:
 class ManifestAdapter(Adapter):
     name = "manifest"
 
+    def warm(self) -> None:
+        import tomlkit  # noqa: F401
+
     def prefilter(self, data: bytes) -> bool:
         if _PREFILTER.search(data) is not None:
             return True

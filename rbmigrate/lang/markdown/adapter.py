@@ -42,6 +42,9 @@ def _exists(path: Path) -> bool:
 class MarkdownAdapter(Adapter):
     name = "markdown"
 
+    def warm(self) -> None:
+        import markdown_it  # noqa: F401
+
     def matches(self, path: Path) -> bool:
         return path.suffix.lower() in SUFFIXES
 

@@ -46,6 +46,11 @@ class PythonAdapter(Adapter):
             return [False] * len(files)
         return keep
 
+    def warm(self) -> None:
+        import libcst  # noqa: F401
+
+        from . import migrate  # noqa: F401  (every transform)
+
     def decode_source(self, data: bytes, ctx: FileContext) -> tuple[bytes, str | None]:
         """PEP 263: a file whose coding cookie names another encoding than UTF-8 is decoded by it (and
         written back in it); an unknown encoding, or bytes it cannot decode, is an error naming the cookie."""

@@ -59,6 +59,10 @@ class RustAdapter(Adapter):
             return [False] * len(files)
         return keep
 
+    def warm(self) -> None:
+        syntax.parser()
+        syntax.index_query()
+
     def parse(self, data: bytes, ctx: FileContext) -> ParsedRust:
         try:
             data.decode("utf-8")
