@@ -560,3 +560,36 @@ def test_on_a_terminal_a_big_module_shows_progress(tmp_path):
     os.waitpid(pid, 0)
     assert b"big: still working (" in out
     assert b"would migrate big/app.py" in out
+
+
+# ---------------------------------------------------------------- verify: a copy of initdb's output
+
+
+@pytest.mark.slow
+def test_a_throwaway_cluster_starts_from_a_copy_of_initdb(tmp_path, monkeypatch):
+    from conftest import skip_or_fail
+
+    from rbmigrate.verify import pgcluster
+
+    if pgcluster.find_bin_dir() is None:
+        skip_or_fail("PostgreSQL server binaries (initdb) not found")
+    monkeypatch.setenv("RBMIGRATE_CACHE_DIR", str(tmp_path / "cache"))
+    ran = []
+    real = pgcluster.PgCluster._cmd
+
+    def recording(self, args, **kw):
+        ran.append(Path(args[0]).name)
+        return real(self, args, **kw)
+
+    monkeypatch.setattr(pgcluster.PgCluster, "_cmd", recording)
+    for attempt in range(2):
+        ran.clear()
+        cluster = pgcluster.start_cluster()
+        try:
+            assert cluster.rows("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'rb\\_%'") == [[3]]
+            cluster.create_database("t_copy")
+            assert cluster.rows("SELECT 1", dbname="t_copy") == [[1]]
+        finally:
+            cluster.remove()
+        assert ("initdb" in ran) == (attempt == 0), ran
+    assert len(list((tmp_path / "cache" / "pg-initdb").iterdir())) == 1

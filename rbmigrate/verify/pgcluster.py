@@ -129,8 +129,7 @@ class PgCluster:
         if self._run_as:
             pw = pwd.getpwnam(self._run_as)
             os.chown(self.socket_dir, pw.pw_uid, pw.pw_gid)
-        self._cmd([str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
-                   "--encoding=UTF8", "--no-sync"])
+        self._init_data_dir()
         self._write_config()
         last = ""
         for _ in range(5):  # the free port may be taken between probing and binding
@@ -144,6 +143,34 @@ class PgCluster:
             raise PgUnavailable(f"pg_ctl start failed:\n{last}")
         self._create_users()
         return self
+
+    def _init_data_dir(self) -> None:
+        """``initdb``, or a copy of what it made last time with these server binaries (``initdb`` is most of
+        a cluster's start-up: ~1 s, and verify starts one per run). The copy is kept in the cache folder
+        (``pg-initdb/``) the first time; settings and users are added to every cluster afterwards."""
+        template = _template_dir(self.bin_dir)
+        if template is not None and (template / _TEMPLATE_DONE).is_file():
+            try:
+                shutil.copytree(template, self.data_dir, symlinks=True,
+                                ignore=shutil.ignore_patterns(_TEMPLATE_DONE))
+                self._own(self.data_dir)
+                return
+            except OSError:
+                shutil.rmtree(self.data_dir, ignore_errors=True)
+        self._cmd([str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
+                   "--encoding=UTF8", "--no-sync"])
+        if template is not None:
+            _keep_template(self.data_dir, template)
+
+    def _own(self, folder: Path) -> None:
+        """Give a copied data folder to the user the cluster runs as (PostgreSQL insists)."""
+        if not self._run_as:
+            return
+        pw = pwd.getpwnam(self._run_as)
+        for sub, dirs, names in os.walk(folder):
+            os.chown(sub, pw.pw_uid, pw.pw_gid)
+            for name in dirs + names:
+                os.chown(os.path.join(sub, name), pw.pw_uid, pw.pw_gid, follow_symlinks=False)
 
     def _write_config(self) -> None:
         conf = self.data_dir / "postgresql.conf"
@@ -226,6 +253,42 @@ class PgCluster:
 
     def connector_config(self, dbname: str) -> dict:
         return self.config(self.connector_user, dbname)
+
+
+_TEMPLATE_DONE = ".rbmigrate-complete"
+_TEMPLATE_FORMAT = "1 -U postgres --auth=trust --encoding=UTF8"  # (what initdb was asked for)
+
+
+def _template_dir(bin_dir: Path) -> Path | None:
+    """Where the copy of a fresh ``initdb`` for these server binaries lives (None: no usable cache folder)."""
+    import hashlib
+
+    from ..cachedir import default_cache_dir
+
+    try:
+        st = (bin_dir / "initdb").stat()
+    except OSError:
+        return None
+    key = hashlib.sha256(f"{_TEMPLATE_FORMAT}\0{bin_dir}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:16]
+    return default_cache_dir() / "pg-initdb" / key
+
+
+def _keep_template(data_dir: Path, template: Path) -> None:
+    """Copy a fresh ``initdb`` folder into the cache, whole or not at all (a rename; a concurrent run that
+    got there first wins)."""
+    try:
+        template.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=template.parent))
+    except OSError:
+        return
+    try:
+        shutil.copytree(data_dir, tmp / "data", symlinks=True)
+        (tmp / "data" / _TEMPLATE_DONE).write_text("")
+        os.rename(tmp / "data", template)
+    except OSError:
+        pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def start_cluster() -> PgCluster:
