@@ -149,9 +149,19 @@ class Progress:
                 self._bar.refresh()
             elif now - self._last >= TICK_AFTER:
                 what = self.label or f"{self.done}/{self.total} units done"
-                self.stream.write(f"\r\x1b[Krbmigrate: {what}: still working ({now - self._started:.0f} s)")
-                self.stream.flush()
+                self._write(f"\r\x1b[Krbmigrate: {what}: still working ({now - self._started:.0f} s)")
                 self._status_shown = True
+
+    def _write(self, text: str) -> None:
+        """Straight to the file descriptor where there is one: no lock of the stream's buffer is ever held
+        by this thread when the pool forks a worker."""
+        try:
+            fd = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            self.stream.write(text)
+            self.stream.flush()
+            return
+        os.write(fd, text.encode("utf-8", "replace"))
 
     def advance(self, result: UnitResult) -> None:
         """One unit done. Errors are not printed here: the closing report lists each one once."""
@@ -179,8 +189,7 @@ class Progress:
             self._stop.set()
             self._stop = None
         if self._status_shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
+            self._write("\r\x1b[K")
             self._status_shown = False
         if self._bar is not None:
             self._bar.stop()
