@@ -34,8 +34,9 @@ def _parts(text: str) -> tuple[str, str, str, list[str]]:
     return head, helpers, tail, names
 
 
-def module_text(lines: int, seed: int = 8) -> str:
-    """The big ``app.py``: at least ``lines`` lines."""
+def module_text(lines: int, seed: int = 8, protocol_share: float | None = None) -> str:
+    """The big ``app.py``: at least ``lines`` lines. ``protocol_share``: the share of its lines that are protocol
+    code (default: about a third, the benchmark's module; a vendored library would hold a few percent)."""
     rng = random.Random(seed)
     text = (TEMPLATE / "app.py").read_text(encoding="utf-8")
     head, helpers, tail, names = _parts(text)
@@ -43,12 +44,16 @@ def module_text(lines: int, seed: int = 8) -> str:
     out = [head]
     count = head.count("\n") + tail.count("\n")
     copy = 0
+    protocol = 0
     while count < lines:
         copy += 1
-        block = pattern.sub(lambda m: f"{m.group(1)}_{copy}", helpers)
-        out.append(block)
-        count += block.count("\n")
-        while count < lines and rng.random() < 0.9:  # about two filler lines per protocol line
+        if protocol_share is None or protocol <= protocol_share * count:
+            block = pattern.sub(lambda m: f"{m.group(1)}_{copy}", helpers)
+            out.append(block)
+            count += block.count("\n")
+            protocol += block.count("\n")
+        while count < lines and (rng.random() < 0.9 if protocol_share is None
+                                 else protocol > protocol_share * count):  # (default: ~2 filler lines per protocol line)
             code, _fns = filler.python_module(rng, f"part {copy}")
             code = code.split('"""\n\n', 1)[1] if code.startswith('"""') else code  # no second docstring
             code = re.sub(r"^(def|class) (\w+)", lambda m: f"{m.group(1)} {m.group(2)}_{copy}", code, flags=re.M)
@@ -58,13 +63,13 @@ def module_text(lines: int, seed: int = 8) -> str:
     return "".join(out)
 
 
-def generate(out: Path, lines: int, seed: int = 8) -> Path:
+def generate(out: Path, lines: int, seed: int = 8, protocol_share: float | None = None) -> Path:
     """A connector folder ``out`` (manifest, the big ``app.py``, its two helper modules); returns ``app.py``."""
     out.mkdir(parents=True, exist_ok=True)
     for name in ("manifest.json", "pgwire.py", "pgtypes.py"):
         shutil.copy2(TEMPLATE / name, out / name)
     app = out / "app.py"
-    app.write_text(module_text(lines, seed), encoding="utf-8")
+    app.write_text(module_text(lines, seed, protocol_share), encoding="utf-8")
     return app
 
 
@@ -73,8 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--lines", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--protocol-share", type=float, help="share of protocol code (default: about a third)")
     args = parser.parse_args(argv)
-    app = generate(args.out, args.lines, args.seed)
+    app = generate(args.out, args.lines, args.seed, args.protocol_share)
     print(f"{app}: {app.read_text(encoding='utf-8').count(chr(10))} lines")
     return 0
 

@@ -285,9 +285,24 @@ def guard_and_write(result: UnitResult, path_map: dict[str, Path], safety) -> No
     write_unit(result, path_map)
 
 
+def _fewer_collections() -> None:
+    """libcst builds a node object for every token and keeps the trees alive while a unit is planned; with
+    CPython's default thresholds the cyclic collector walks them over and over (20% of a big module's
+    time). Collect 100× less often, as mypy does: the trees are freed by reference counting anyway."""
+    import gc
+
+    first, *_rest = gc.get_threshold()
+    if first < GC_THRESHOLD[0]:
+        gc.set_threshold(*GC_THRESHOLD)
+
+
+GC_THRESHOLD = (100_000, 50, 100)
+
+
 def run_batch(paths: list[Path], options: BatchOptions) -> tuple[RunResult, dict[str, Path]]:
     """Discover, shard, migrate (and in apply mode write) every unit under ``paths``."""
     base = options.base or Path.cwd()
+    _fewer_collections()
     finish_interrupted_writes(paths, base)
     found = discover_all(paths, DiscoverOptions(**{**options.discover.__dict__, "base": base}))
     units = found.units
