@@ -334,9 +334,10 @@ def run_batch(paths: list[Path], options: BatchOptions) -> tuple[RunResult, dict
 
     cache = None
     if options.cache:
-        from .resultcache import ResultCache
+        from .resultcache import ResultCache, cacheable_options
 
-        cache = ResultCache(engine_options, options.cache_dir)
+        if cacheable_options(engine_options):
+            cache = ResultCache(engine_options, options.cache_dir)
     progress.start()
     try:
         results = run_units(units, engine_options, options.jobs, on_result, cache=cache)

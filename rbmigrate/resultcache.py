@@ -123,13 +123,32 @@ def rules_fingerprint() -> str:
     return _data_fingerprint(str(data_root()))
 
 
+#: options that run an outside checker whose verdict the key cannot capture (a type checker and its own
+#: cache): a run with one of them set neither reads nor writes the result cache
+UNCACHED_OPTIONS = ("typecheck",)
+
+
+def cacheable_options(options) -> bool:
+    return not any(getattr(options, name, False) for name in UNCACHED_OPTIONS)
+
+
 def options_key(options) -> str:
     """Every option a unit's result may depend on: all fields of ``Options`` but the ones that only
     say how to run (``jobs``), how to show paths (``base``: part of the key on its own) or what to
-    do with the result (``mode``)."""
-    fields = [(f.name, getattr(options, f.name)) for f in dataclasses.fields(options)
+    do with the result (``mode``), in a form that does not depend on the process (sets sorted)."""
+    fields = [(f.name, _canonical(getattr(options, f.name))) for f in dataclasses.fields(options)
               if f.name not in ("jobs", "base", "mode")]
     return repr(fields)
+
+
+def _canonical(value):
+    if isinstance(value, (set, frozenset)):
+        return ("set", sorted(map(_canonical, value), key=repr))
+    if isinstance(value, dict):
+        return ("dict", sorted(((repr(k), _canonical(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_canonical(v) for v in value])
+    return value
 
 
 # ---------------------------------------------------------------- signatures

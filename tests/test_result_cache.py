@@ -593,3 +593,25 @@ def test_a_throwaway_cluster_starts_from_a_copy_of_initdb(tmp_path, monkeypatch)
             cluster.remove()
         assert ("initdb" in ran) == (attempt == 0), ran
     assert len(list((tmp_path / "cache" / "pg-initdb").iterdir())) == 1
+
+
+def test_the_options_key_does_not_depend_on_the_process():
+    """Sets in options (frozenset fields) are sorted: string hashing differs between processes."""
+    from dataclasses import dataclass, field
+
+    @dataclass
+    class Opts:
+        mode: str = "check"
+        jobs: int = 1
+        base: Path | None = None
+        rules: frozenset = field(default_factory=lambda: frozenset({"RB101", "RB202", "RB303"}))
+        extra: dict = field(default_factory=lambda: {"b": 1, "a": {2, 1}})
+
+    code = ("import sys; sys.path.insert(0, %r); from rbmigrate.resultcache import _canonical; "
+            "print(repr(_canonical(frozenset({'RB101', 'RB202', 'RB303', 'x', 'y'}))))" % str(REPO))
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3, 4)}
+    assert len(outs) == 1
+    assert resultcache.options_key(Opts()) == resultcache.options_key(Opts(extra={"a": {1, 2}, "b": 1}))
+    assert resultcache.options_key(Opts()) != resultcache.options_key(Opts(rules=frozenset({"RB101"})))
+    assert resultcache.cacheable_options(Opts()) and not resultcache.cacheable_options(type("O", (), {"typecheck": True})())
