@@ -403,7 +403,7 @@ def _scan(units: list[Unit], options: Options, rules, finish: Callable[[int, Uni
             preread = cache.preread(unit)
         try:
             with recording() as inputs:
-                files = read_unit(unit, options, times, preread)
+                files = read_unit(unit, options, times, preread=preread)
         except Exception:  # a selection that fails is retried (and reported) by the unit's own run
             yield index, None, times
             continue
