@@ -17,11 +17,11 @@ from ...model import Edit, FileError, Finding
 from ...skipdirs import hidden_or_skipped
 from ...textio import line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
-from . import docs, literals, macros, methods, paths, strings, syntax, traits, uses
+from . import docs, literals, macros, methods, paths, strings, syntax, traits, uses, workspace
 from .plan import FilePlan
 from .receivers import Receivers
 from .scope import CrateFacts, FileScopes, module_path_of
-from .vocab import is_host_trait, vocab
+from .vocab import is_host_trait, protocol_names, vocab
 
 _SHARED = "rust"
 SDK_PACKAGE = "rapidbyte-sdk"
@@ -106,7 +106,9 @@ class RustAdapter(Adapter):
                 name = syntax.field(node, "name")
                 if name is not None and node.parent is not None and node.parent.type == "source_file":
                     structs_seen.add(syntax.text(name))
-        facts.is_sdk = _package_name(unit.root) == SDK_PACKAGE or (
+        ws = workspace.load(unit.root, protocol_names(facts.vocab))
+        facts.protocol_crates = ws.protocol
+        facts.is_sdk = _package_name(unit.root) == SDK_PACKAGE or ws.is_protocol(unit.root) or (
             {"Source", "Destination", "Transform"} <= traits_seen and "Context" in structs_seen
         )
         # files the prefilter skipped can still define a helper name a moved body would take (RB906)

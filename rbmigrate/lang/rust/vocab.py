@@ -340,6 +340,11 @@ def _word(names) -> bytes:
     return rb"\b(?:" + "|".join(names).encode() + rb")\b"
 
 
+def protocol_names(v: Vocab) -> frozenset[str]:
+    """The v3 item names whose definition marks a protocol crate (renamed types, owners of renamed variants)."""
+    return frozenset(v.type_renames) | {owner for owner, _ in v.variant_renames} | frozenset(v.literals)
+
+
 def is_host_trait(v: Vocab, path: tuple[str, ...]) -> bool:
     """The generated runtime ``Host`` trait, under its v3 or v4 module name."""
     return len(path) == 2 and path[1] == "Host" and path[0] in (v.host, v.interfaces.get(v.host, ("",))[0])

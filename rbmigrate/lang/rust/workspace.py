@@ -1,0 +1,186 @@
+"""The Cargo workspace a crate belongs to, and which of its crates define the protocol.
+
+Units are crates, but protocol names cross crates: a platform repository defines
+``ValidationResult`` in a types crate, re-exports it from the SDK and uses it in
+the runtime and the engine. Renames must move definitions and uses in lockstep,
+so every crate of the workspace resolves paths through the *protocol crates*:
+
+- the SDK (package ``rapidbyte-sdk``);
+- every workspace crate the SDK depends on (directly or not) that defines a v3
+  protocol item a rule renames (a type such as ``ValidationResult`` or the owner
+  enum of a renamed variant such as ``StateScope``).
+
+Their items are the SDK's items (``Target("sdk")``): a definition there is
+renamed like the SDK's own, and ``rapidbyte_types::ValidationResult`` in any
+crate of the workspace is the same item as ``rapidbyte_sdk::ValidationResult``.
+The workspace is read from disk once per process (cached on the manifests'
+modification times); it depends only on the original files, so every unit of a
+run sees the same answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...skipdirs import SKIP_DIRS
+
+SDK_PACKAGE = "rapidbyte-sdk"
+_MAX_UP = 6
+
+
+@dataclass(frozen=True)
+class Crate:
+    package: str  # `rapidbyte-types`
+    ident: str  # `rapidbyte_types`: how other crates name it in paths
+    root: Path
+    deps: tuple[str, ...] = ()  # package names of its dependencies
+
+
+@dataclass
+class Workspace:
+    root: Path | None  # the workspace root, None for a crate on its own
+    crates: dict[str, Crate] = field(default_factory=dict)  # package -> crate
+    protocol: frozenset[str] = frozenset()  # crate idents whose items are the protocol's
+
+    def crate_of(self, path: Path) -> Crate | None:
+        path = Path(path).resolve()
+        best = None
+        for crate in self.crates.values():
+            if path == crate.root or crate.root in path.parents:
+                if best is None or len(crate.root.parts) > len(best.root.parts):
+                    best = crate
+        return best
+
+    def is_protocol(self, crate_root: Path) -> bool:
+        crate = self.crate_of(crate_root)
+        return crate is not None and crate.ident in self.protocol
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _crate(root: Path) -> Crate | None:
+    data = _read_toml(root / "Cargo.toml")
+    package = data.get("package")
+    if not isinstance(package, dict) or not isinstance(package.get("name"), str):
+        return None
+    name = package["name"]
+    lib = data.get("lib")
+    ident = lib.get("name") if isinstance(lib, dict) and isinstance(lib.get("name"), str) else name.replace("-", "_")
+    deps: list[str] = []
+    for table in ("dependencies", "dev-dependencies", "build-dependencies"):
+        section = data.get(table)
+        if isinstance(section, dict):
+            for key, spec in section.items():
+                deps.append(spec.get("package", key) if isinstance(spec, dict) else key)
+    return Crate(name, ident, root.resolve(), tuple(deps))
+
+
+def find_root(crate_root: Path) -> Path | None:
+    """The nearest folder at or above ``crate_root`` whose Cargo.toml has a ``[workspace]`` listing it."""
+    folder = Path(crate_root).resolve()
+    for _ in range(_MAX_UP):
+        manifest = folder / "Cargo.toml"
+        if manifest.is_file() and "workspace" in _read_toml(manifest):
+            return folder
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return None
+
+
+def _members(root: Path) -> list[Path]:
+    ws = _read_toml(root / "Cargo.toml").get("workspace", {})
+    members = ws.get("members", []) if isinstance(ws, dict) else []
+    excluded = {(root / e).resolve() for e in ws.get("exclude", [])} if isinstance(ws, dict) else set()
+    out: list[Path] = []
+    for pattern in members if isinstance(members, list) else []:
+        for match in sorted(glob.glob(str(root / pattern))):
+            path = Path(match).resolve()
+            if path not in excluded and (path / "Cargo.toml").is_file() and path not in out:
+                out.append(path)
+    if (root / "Cargo.toml").is_file() and "package" in _read_toml(root / "Cargo.toml"):
+        out.append(root.resolve())
+    return out
+
+
+def _sources(root: Path):
+    src = root / "src"
+    for path in sorted(src.rglob("*.rs")) if src.is_dir() else ():
+        if not SKIP_DIRS & set(path.relative_to(root).parts):
+            yield path
+
+
+def _defines(root: Path, names: frozenset[str]) -> bool:
+    """Does the crate define (struct, enum, type, trait) one of ``names``?"""
+    if not names:
+        return False
+    pattern = re.compile(rb"\b(?:struct|enum|type|trait|union)\s+(?:" + b"|".join(
+        re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+    for path in _sources(root):
+        try:
+            if pattern.search(path.read_bytes()):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _stamp(root: Path) -> tuple:
+    manifests = [root / "Cargo.toml", *(p / "Cargo.toml" for p in _members(root))]
+    out = []
+    for m in manifests:
+        try:
+            out.append((str(m), m.stat().st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(out)
+
+
+def load(crate_root: Path, protocol_names: frozenset[str]) -> Workspace:
+    """The workspace of the crate at ``crate_root`` (``protocol_names``: the v3 item names a rule renames)."""
+    root = find_root(crate_root)
+    if root is None:
+        crate = _crate(Path(crate_root))
+        crates = {crate.package: crate} if crate is not None else {}
+        return _protocol(Workspace(None, crates), protocol_names)
+    return _load(root, _stamp(root), protocol_names)
+
+
+@functools.lru_cache(maxsize=16)
+def _load(root: Path, stamp: tuple, protocol_names: frozenset[str]) -> Workspace:
+    crates = {}
+    for member in _members(root):
+        crate = _crate(member)
+        if crate is not None:
+            crates[crate.package] = crate
+    return _protocol(Workspace(root, crates), protocol_names)
+
+
+def _protocol(ws: Workspace, names: frozenset[str]) -> Workspace:
+    sdk = ws.crates.get(SDK_PACKAGE)
+    protocol: set[str] = set()
+    if sdk is not None:
+        protocol.add(sdk.ident)
+        seen: set[str] = set()
+        todo = list(sdk.deps)
+        while todo:
+            package = todo.pop()
+            if package in seen or package not in ws.crates:
+                continue
+            seen.add(package)
+            crate = ws.crates[package]
+            todo.extend(crate.deps)
+            if _defines(crate.root, names):
+                protocol.add(crate.ident)
+    ws.protocol = frozenset(protocol)
+    return ws
