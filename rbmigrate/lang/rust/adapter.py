@@ -108,6 +108,7 @@ class RustAdapter(Adapter):
                     structs_seen.add(syntax.text(name))
         ws = workspace.load(unit.root, protocol_names(facts.vocab))
         facts.protocol_crates = ws.protocol
+        facts.crate_root = Path(unit.root)
         facts.is_sdk = _package_name(unit.root) == SDK_PACKAGE or ws.is_protocol(unit.root) or (
             {"Source", "Destination", "Transform"} <= traits_seen and "Context" in structs_seen
         )

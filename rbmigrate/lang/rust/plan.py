@@ -102,6 +102,11 @@ class FilePlan:
             scope = self.scopes.scope_of(node)
             while scope.parent is not None:
                 scope = scope.parent
+            # a module that glob-imports its parent (`use super::*;`, test modules) sees the parent's imports
+            while scope.module_parent is not None and any(g.kind == "parent" for g in scope.globs):
+                scope = scope.module_parent
+                while scope.parent is not None:
+                    scope = scope.parent
             self.require(scope.node, name)
         return name
 

@@ -306,6 +306,7 @@ class CrateFacts:
 
     is_sdk: bool = False  # this crate defines protocol items (the SDK, or a types crate the SDK builds on)
     protocol_crates: frozenset[str] = frozenset()  # crates of the workspace whose items are the SDK's (workspace.py)
+    crate_root: "object" = None  # Path of the crate (where its own items live, for new `use` lines)
     modules: dict[tuple[str, ...], FileScopes] = field(default_factory=dict)
     context_fields: set[str] = field(default_factory=set)
     other_fields: set[str] = field(default_factory=set)

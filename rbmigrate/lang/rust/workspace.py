@@ -184,3 +184,45 @@ def _protocol(ws: Workspace, names: frozenset[str]) -> Workspace:
                 protocol.add(crate.ident)
     ws.protocol = frozenset(protocol)
     return ws
+
+
+# ----------------------------------------------------------------- where items live
+
+_ITEM = re.compile(rb"^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?(?:struct|enum|type|trait|union|fn|const|static|mod)[ \t]+"
+                   rb"([A-Za-z_][A-Za-z0-9_]*)", re.M)
+_PUB_USE = re.compile(rb"^[ \t]*pub[ \t]+use[ \t]+([^;]+);", re.M)
+
+
+def _module_of(root: Path, path: Path) -> tuple[str, ...] | None:
+    parts = path.relative_to(root / "src").parts
+    stem = parts[-1][:-3]
+    if len(parts) == 1 and stem in ("lib", "main"):
+        return ()
+    return tuple(parts[:-1]) if stem == "mod" else tuple(parts[:-1]) + (stem,)
+
+
+@functools.lru_cache(maxsize=64)
+def _items(root: Path, stamp: tuple) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for path in _sources(root):
+        module = _module_of(root, path)
+        if module is None:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for m in _ITEM.finditer(data):
+            out.setdefault(m.group(1).decode(), []).append(module)
+        for m in _PUB_USE.finditer(data):
+            for name in re.findall(rb"([A-Za-z_][A-Za-z0-9_]*)\s*(?:[,}]|$)", m.group(1).strip()):
+                out.setdefault(name.decode(), []).append(module)
+    return {name: tuple(sorted(set(mods), key=lambda m: (len(m), m))) for name, mods in out.items()}
+
+
+def home(crate_root: Path, name: str) -> tuple[str, ...] | None:
+    """The module path (inside the crate) where ``name`` is defined or re-exported, nearest the root first."""
+    root = Path(crate_root).resolve()
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in _sources(root))
+    found = _items(root, stamp).get(name)
+    return found[0] if found else None
