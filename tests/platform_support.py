@@ -1,0 +1,179 @@
+"""Shared by the platform-workspace tests: real cargo in a workspace, and the measures of issue 13.
+
+- `cargo_tools()`: cargo, rustc and the Debian crates, or skip (fail under CI=true);
+- `run_cargo(...)`: cargo in a workspace with its own target folder, asserting nothing was written into it;
+- `diagnostics(...)`: compiler messages of `--message-format=json` output;
+- `hunks(...)`, `uncovered(...)`, `automatic_share(...)`: how a migrated tree differs from the
+  hand-migrated one, which differences fall on a line that carries a finding, and how much of the
+  migration the codemod did by itself.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from conftest import skip_or_fail
+
+REPO = Path(__file__).resolve().parents[1]
+RUST = REPO / "testdata" / "rust"
+V3 = RUST / "platform-v3"
+V4 = RUST / "platform-v4-expected"
+DEBIAN_REGISTRY = Path("/usr/share/cargo/registry")
+DEBIAN_PACKAGES = ("librust-serde-dev librust-serde-derive-dev librust-serde-json-dev librust-syn-dev "
+                   "librust-quote-dev librust-proc-macro2-dev librust-thiserror-dev librust-anyhow-dev")
+
+
+def registry_crates() -> list[str]:
+    """`name-version` of every registry package in the v3 lockfile."""
+    lock = (V3 / "Cargo.lock").read_text()
+    crates = []
+    for block in lock.split("[[package]]")[1:]:
+        if "source = " in block:
+            name = re.search(r'^name = "([^"]+)"', block, re.M).group(1)
+            version = re.search(r'^version = "([^"]+)"', block, re.M).group(1)
+            crates.append(f"{name}-{version}")
+    return crates
+
+
+def cargo_tools() -> dict:
+    cargo_bin, rustc_bin = shutil.which("cargo"), shutil.which("rustc")
+    if cargo_bin is None or rustc_bin is None:
+        skip_or_fail("cargo/rustc are not installed")
+    missing = [c for c in registry_crates() if not (DEBIAN_REGISTRY / c / "Cargo.toml").is_file()]
+    if missing:
+        skip_or_fail(f"Debian crates missing from {DEBIAN_REGISTRY}: {', '.join(missing)} "
+                     f"(apt-get install {DEBIAN_PACKAGES}; ./dev test does it as root)")
+    version = subprocess.run([rustc_bin, "-vV"], capture_output=True, text=True, check=True).stdout
+    host = re.search(r"^host: (\S+)$", version, re.M).group(1)
+    return {"bin": cargo_bin, "host": host}
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run_cargo(cargo: dict, target_dir: Path, workspace: Path, *args: str, host_target: bool = True,
+              name: str | None = None):
+    """Runs cargo in `workspace`, asserting it wrote nothing into it.
+
+    Each workspace gets its own target directory: cargo keys path crates by their path relative to
+    the workspace root and judges freshness by mtime, so workspaces with the same crate names and
+    layout would otherwise reuse each other's artifacts.
+    """
+    env = dict(os.environ, CARGO_TARGET_DIR=str(target_dir / (name or workspace.name)), CARGO_TERM_COLOR="never",
+               CARGO_INCREMENTAL="0", CARGO_PROFILE_DEV_DEBUG="0")
+    env.pop("RUSTFLAGS", None)
+    cmd = [cargo["bin"], *args]
+    if host_target:
+        cmd += ["--target", cargo["host"]]
+    before = _snapshot(workspace)
+    proc = subprocess.run(cmd, cwd=workspace, env=env, capture_output=True, text=True, timeout=1200)
+    assert _snapshot(workspace) == before, f"{' '.join(args)} wrote into {workspace}"
+    return proc
+
+
+def diagnostics(stdout: str, level: str) -> list[dict]:
+    """The compiler messages of one level (`error`, `warning`) in `--message-format=json` output."""
+    found = []
+    for line in stdout.splitlines():
+        try:
+            msg = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if msg.get("reason") == "compiler-message" and msg["message"]["level"] == level:
+            found.append(msg["message"])
+    return found
+
+
+def primary_lines(message: dict) -> list[tuple[str, int]]:
+    """(file, line) of each primary span of a compiler message (paths relative to the workspace)."""
+    return [(s["file_name"], s["line_start"]) for s in message.get("spans", []) if s.get("is_primary")]
+
+
+# ---- how a migrated tree differs from the hand-migrated one ---------------------------------------
+
+@dataclass(frozen=True)
+class Hunk:
+    path: str
+    lines: tuple[int, ...]  # 1-based lines of the migrated file the hunk covers (for an insertion: around it)
+    ours: tuple[str, ...]
+    theirs: tuple[str, ...]
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.lines[0]}" if self.lines else self.path
+        return f"{where}\n  ours:   " + "\n          ".join(self.ours or ("(nothing)",)) + \
+            "\n  wanted: " + "\n          ".join(self.theirs or ("(nothing)",))
+
+
+def text_files(root: Path) -> dict[str, list[str]]:
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and "target" not in rel.parts and ".git" not in rel.parts:
+            try:
+                out[rel.as_posix()] = path.read_text(encoding="utf-8").splitlines()
+            except UnicodeDecodeError:
+                continue
+    return out
+
+
+def hunks(ours_root: Path, theirs_root: Path) -> list[Hunk]:
+    ours, theirs = text_files(ours_root), text_files(theirs_root)
+    out = []
+    for rel in sorted(set(ours) | set(theirs)):
+        a, b = ours.get(rel, []), theirs.get(rel, [])
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            lines = tuple(range(i1 + 1, i2 + 1)) if i2 > i1 else (max(i1, 1), i1 + 1)
+            out.append(Hunk(rel, lines, tuple(a[i1:i2]), tuple(b[j1:j2])))
+    return out
+
+
+def uncovered(found: list[Hunk], finding_lines: dict[str, set[int]]) -> list[Hunk]:
+    """The differences that do not fall on a line that carries a finding."""
+    return [h for h in found if not set(h.lines) & finding_lines.get(h.path, set())]
+
+
+def _map(opcodes, pos: int) -> int:
+    """Where line `pos` of the old text lands in the new text (the start of a changed block inside it)."""
+    for tag, i1, i2, j1, j2 in opcodes:
+        if i1 <= pos < i2 or (pos == i2 and tag == "equal" and i2 == i1):
+            return j1 + (pos - i1 if tag == "equal" else 0)
+        if pos < i1:
+            return j1
+    return opcodes[-1][4] if opcodes else pos
+
+
+def automatic_share(v3_root: Path, ours_root: Path, theirs_root: Path) -> tuple[int, int, list[str]]:
+    """(v3 lines the codemod migrated exactly as the hand-migrated tree, v3 lines to migrate, the misses).
+
+    The v3 lines to migrate are the lines of each change from v3 to the hand-migrated tree; a change
+    counts as done by the codemod when the migrated text of those lines is the hand-migrated text."""
+    v3, ours, theirs = text_files(v3_root), text_files(ours_root), text_files(theirs_root)
+    done = total = 0
+    misses = []
+    for rel in sorted(theirs):
+        a, o, t = v3.get(rel, []), ours.get(rel, []), theirs[rel]
+        to_ours = difflib.SequenceMatcher(None, a, o, autojunk=False).get_opcodes()
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, t, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            weight = max(1, i2 - i1)
+            total += weight
+            k1, k2 = _map(to_ours, i1), _map(to_ours, i2)
+            if i2 > i1 and k2 <= k1:
+                k2 = k1 + (j2 - j1)  # a changed block: compare as many lines as the wanted text has
+            if o[k1:k2] == t[j1:j2]:
+                done += weight
+            else:
+                misses.append(f"{rel}:{i1 + 1}")
+    return done, total, misses
