@@ -11,6 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ...ruletable import pascal
+from . import serdenames
 from .scope import Target, binding_split
 from .syntax import enclosing, field, named, path_segments, text
 
@@ -182,6 +183,11 @@ def _variant_definitions(plan: "FilePlan") -> None:
             entry = plan.vocab.variant_renames.get((owner, text(vname)))
             if entry is not None:
                 plan.edit(vname, entry[0], entry[1])
+                serdenames.plan_variant(plan, parent, variant, text(vname), entry[0])
+                continue
+            for (o, old), (new, _rule) in plan.vocab.variant_renames.items():
+                if o == owner and new == text(vname):
+                    serdenames.note_migrated(plan, parent, variant, old, new)
 
 
 # --------------------------------------------------------- binding paths
