@@ -46,7 +46,63 @@ def plan_methods(plan: "FilePlan") -> None:
             _method_call(plan, rec, call, fn, method, name)
         elif fn.type in ("scoped_identifier", "identifier"):
             _ffi_log(plan, call, fn)
+            _ffi_call(plan, call, fn)
     _definitions(plan)
+    _ffi_definitions(plan)
+
+
+# ------------------------------------------------------------- host_ffi free functions
+
+FFI_MODULE = "host_ffi"
+
+
+def _ffi_call(plan: "FilePlan", call: "Node", fn: "Node") -> None:
+    """``host_ffi::emit_batch(h)``: the SDK's free host functions follow their WIT function."""
+    segs = path_segments(fn)
+    if not segs:
+        return
+    name = text(segs[-1])
+    v = plan.vocab
+    if name not in v.host_imports_renames and name not in v.retyped:
+        return
+    if fn.type == "identifier":
+        if not (plan.facts.is_sdk and plan.scopes.module_path[-1:] == (FFI_MODULE,)):
+            return  # a bare call resolves to the host_ffi function only inside that module
+        if plan.scopes.lookup(name, fn) is None or plan.scopes.lookup(name, fn).kind not in ("sdk", "local"):
+            return
+    else:
+        target = plan.scopes.resolve(fn)
+        if target is None or target.kind != "sdk" or target.path[-2:-1] != (FFI_MODULE,):
+            return
+    if name in v.host_imports_renames:
+        plan.edit(segs[-1], *v.host_imports_renames[name])
+    if name != "log":  # `host_ffi::log(0, …)` is RB408's
+        report_retyped(plan, call, name)
+
+
+def _ffi_definitions(plan: "FilePlan") -> None:
+    """The free functions of the SDK's ``host_ffi`` module (a file or an inline ``mod host_ffi``)."""
+    if not plan.facts.is_sdk:
+        return
+    v = plan.vocab
+    in_file = plan.scopes.module_path[-1:] == (FFI_MODULE,)
+    for item in plan.captures.get("fn", ()):
+        parent = item.parent
+        if parent is None:
+            continue
+        if parent.type == "source_file":
+            if not in_file:
+                continue
+        elif not (parent.type == "declaration_list" and parent.parent is not None and parent.parent.type == "mod_item"
+                  and text(field(parent.parent, "name")) == FFI_MODULE):
+            continue
+        name_node = field(item, "name")
+        if name_node is None:
+            continue
+        name = text(name_node)
+        if name in v.host_imports_renames:
+            plan.edit(name_node, *v.host_imports_renames[name])
+        report_retyped_signature(plan, item, name)
 
 
 def _method_call(plan: "FilePlan", rec, call: "Node", fn: "Node", method: "Node", name: str) -> None:

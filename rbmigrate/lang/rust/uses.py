@@ -471,6 +471,10 @@ def _emit(plan: "FilePlan", dp: DeclPlan) -> None:
             head = plan.render(decl.start_byte, lst.start_byte) + "{"  # carries a renamed path segment along
             items = [lp.item_text() for lp in live] + dp.added
             items = _unique(items)
+            if len(items) == 1 and items[0] != "self" and "{" not in items[0] and len(original) > 1:
+                # one item left of a list: rustfmt writes it without braces
+                plan.edit(decl, head[:-1] + items[0] + tail[1:], rule)
+                return
             plan.edit(decl, render_list(head, sorted(items, key=sort_key), tail, indent, unit, width, plan.newline), rule)
             return
     if arg is not None and arg.type == "scoped_identifier" and dp.added and len(dp.leaves) == 1:

@@ -168,8 +168,10 @@ def _build(table: RuleTable) -> Vocab:
                 v.variant_renames[(spec["owner"], old)] = entry
             elif item == "trait-method":
                 v.trait_method_renames[old] = entry
-            elif item == "method" and spec.get("owner") == "HostImports":
-                v.host_imports_renames[old] = entry
+            elif item == "method" and "HostImports" in spec.get("owner", "").split("|"):
+                v.host_imports_renames[old] = entry  # the trait's methods and the host_ffi free functions
+                if "Context" in spec.get("owner", "").split("|"):
+                    v.method_renames.setdefault(old, entry)
             elif item == "method" and old != spec["to"]:
                 v.guest_calls[old] = entry
     for kebab, v3_owner in table.v3_types.items():
