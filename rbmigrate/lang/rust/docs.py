@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .strings import rewrite_package_strings
+from .vocab import ROLE_TRAITS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import FilePlan
@@ -51,6 +52,16 @@ def _patterns(plan: "FilePlan") -> list[tuple[re.Pattern, dict[str, tuple[str, s
     kebab = {old: val for old, val in v.wit_functions.items() if "-" in old and old.replace("-", "_") in v.method_renames}
     kebab.update({old: val for old, val in v.wit_interfaces.items() if "-" in old})
     pats.append((re.compile(r"(?<![\w-])(" + alt(kebab) + r")(?![\w-])"), kebab, 1))
+    # a whole span naming a distinctive protocol item on its own: `emit_batch`, its twin `emit_batch_impl`,
+    # a role module `dest_connector`
+    whole = dict(distinct)
+    whole.update({f"{k}_impl": (f"{n}_impl", v.impl_twins_rule) for k, (n, _) in v.method_renames.items()})
+    whole.update({k: val for k, val in v.interfaces.items() if "_" in k and k not in v.split})
+    pats.append((re.compile(r"^(" + alt(whole) + r")(?:\(\))?$"), whole, 1))
+    # a renamed method of an SDK role trait: `Source::init` → `Source::open`
+    trait_methods = {f"{t}::{old}": (f"{t}::{new}", rule)
+                     for t in ROLE_TRAITS for old, (new, rule) in v.trait_method_renames.items()}
+    pats.append((re.compile(r"\b(" + alt(trait_methods) + r")\b"), trait_methods, 1))
     v._doc_patterns = pats  # type: ignore[attr-defined]
     return pats
 
@@ -83,7 +94,29 @@ def plan_docs(plan: "FilePlan") -> None:
         for m in _SPAN.finditer(body):
             span_start = base + len(body[: m.start(1)].encode("utf-8"))
             span = m.group(1)
+            contextual = _in_context(plan, span, body[: m.start()], body[m.end():])
+            if contextual is not None:
+                plan.edit((span_start, span_start + len(span.encode("utf-8"))), *contextual, code=False)
+                continue
             for s, e, new, rule in rewrite_span(plan, span):
                 bs = span_start + len(span[:s].encode("utf-8"))
                 be = span_start + len(span[:e].encode("utf-8"))
                 plan.edit((bs, be), new, rule, code=False)
+
+
+_INTERFACE_AFTER = re.compile(r"^\s+(?:interface|imports?|functions?)\b")
+_WIT_BEFORE = re.compile(r"\bWIT\s+$")
+
+
+def _in_context(plan: "FilePlan", span: str, before: str, after: str) -> tuple[str, str] | None:
+    """Spans whose meaning the prose around them settles: "the WIT `host` interface" (an interface name that
+    is also a word), and an intra-doc link to a renamed function of the SDK's host_ffi module (`[`metric`]` in
+    its own docs links the function defined there)."""
+    v = plan.vocab
+    if span in v.wit_interfaces and "-" not in span and span.replace("-", "_") not in v.split:
+        if _INTERFACE_AFTER.match(after) or _WIT_BEFORE.search(before):
+            return v.wit_interfaces[span]
+    if (before.endswith("[") and after.startswith("]") and plan.facts.is_sdk
+            and plan.scopes.module_path[-1:] == ("host_ffi",) and span in v.host_imports_renames):
+        return v.host_imports_renames[span]
+    return None
