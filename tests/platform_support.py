@@ -177,3 +177,25 @@ def automatic_share(v3_root: Path, ours_root: Path, theirs_root: Path) -> tuple[
             else:
                 misses.append(f"{rel}:{i1 + 1}")
     return done, total, misses
+
+
+def map_finding_lines(before_root: Path, after_root: Path, lines: dict[str, set[int]]) -> dict[str, set[int]]:
+    """Findings are located in the file as it was read; map their lines to the migrated file (a line inside a
+    changed block covers the whole block it became)."""
+    before, after = text_files(before_root), text_files(after_root)
+    out: dict[str, set[int]] = {}
+    for rel, found in lines.items():
+        a, b = before.get(rel), after.get(rel)
+        if a is None or b is None or a == b:
+            out[rel] = set(found)
+            continue
+        mapped: set[int] = set()
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            for line in found:
+                if i1 < line <= i2:
+                    if tag == "equal":
+                        mapped.add(j1 + (line - i1))
+                    else:
+                        mapped.update(range(j1 + 1, max(j2, j1 + 1) + 1))
+        out[rel] = mapped
+    return out

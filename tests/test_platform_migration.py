@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from platform_support import V3, V4, automatic_share, cargo_tools, diagnostics, hunks, primary_lines, run_cargo, \
-    uncovered
+from platform_support import V3, V4, automatic_share, cargo_tools, diagnostics, hunks, map_finding_lines, \
+    primary_lines, run_cargo, uncovered
 
 # v3 spellings of renamed items (test_platform_testdata.RENAMED, minus the lookalike-prone ones)
 RENAMED = [
@@ -66,7 +66,7 @@ def migrated(tmp_path_factory):
     root = tmp_path_factory.mktemp("platform") / "ws"
     shutil.copytree(V3, root, ignore=shutil.ignore_patterns("target"))
     doc = _apply(root)
-    return root, doc, _finding_lines(doc)
+    return root, doc, map_finding_lines(V3, root, _finding_lines(doc))
 
 
 @pytest.fixture(scope="module")
