@@ -199,3 +199,37 @@ def map_finding_lines(before_root: Path, after_root: Path, lines: dict[str, set[
                         mapped.update(range(j1 + 1, max(j2, j1 + 1) + 1))
         out[rel] = mapped
     return out
+
+
+SPOT_ITEMS = ("function_item", "function_signature_item", "struct_item", "enum_item", "use_declaration",
+              "const_item", "static_item", "type_item", "trait_item", "mod_item", "macro_definition")
+
+
+def finding_spots(root: Path, lines: dict[str, set[int]]) -> dict[str, set[int]]:
+    """The spots findings mark in the migrated files: the lines of the innermost function (or other item) around
+    each finding line. A finding that says a function needs work by hand (a v3 payload it still builds, a
+    session it must thread) makes its whole body the spot the hand-migrated tree may differ in."""
+    from rbmigrate.lang.rust import syntax
+
+    out: dict[str, set[int]] = {}
+    for rel, found in lines.items():
+        path = root / rel
+        spot = set(found)
+        if rel.endswith(".rs") and path.is_file():
+            data = path.read_bytes()
+            tree = syntax.parse(data)
+            starts = [0] + [i + 1 for i, b in enumerate(data) if b == 10]
+            for line in found:
+                if not 1 <= line <= len(starts):
+                    continue
+                offset = starts[line - 1]
+                end = starts[line] - 1 if line < len(starts) else len(data)
+                while offset < end and data[offset:offset + 1] in (b" ", b"\t"):
+                    offset += 1
+                node = tree.root_node.descendant_for_byte_range(offset, offset)
+                while node is not None and node.type not in SPOT_ITEMS:
+                    node = node.parent
+                if node is not None:
+                    spot.update(range(node.start_point[0] + 1, node.end_point[0] + 2))
+        out[rel] = spot
+    return out

@@ -3,7 +3,7 @@
 The migrated copy is compared with real cargo and with the hand-migrated `platform-v4-expected`:
 
 - it compiles, or every compiler error falls on a line that carries a finding;
-- apart from the lines that carry a finding, it equals the hand-migrated workspace;
+- apart from the spots findings mark (the item around each finding), it equals the hand-migrated workspace;
 - the migrated types crate's tests pass (serde wire names: v3 data stays readable);
 - no renamed v3 spelling is left on a line without a finding, and no renamed item keeps its v3
   definition while its uses move;
@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from platform_support import V3, V4, automatic_share, cargo_tools, diagnostics, hunks, map_finding_lines, \
-    primary_lines, run_cargo, uncovered
+from platform_support import V3, V4, automatic_share, cargo_tools, diagnostics, finding_spots, hunks, \
+    map_finding_lines, primary_lines, run_cargo, uncovered
 
 # v3 spellings of renamed items (test_platform_testdata.RENAMED, minus the lookalike-prone ones)
 RENAMED = [
@@ -102,9 +102,11 @@ def test_migrated_types_crate_tests_pass(migrated, cargo, target_dir):
     assert re.search(r"^test \S*reads_entries_stored_by_v3_engines \.\.\. ok$", proc.stdout, re.M)
 
 
-def test_equals_expected_apart_from_reported_lines(migrated):
+def test_equals_expected_apart_from_reported_spots(migrated):
+    """Spots: the lines of the innermost function (or other item) around each finding (a function a finding
+    says needs work by hand may differ in its whole body); compiler errors, above, must be on the line itself."""
     root, _doc, lines = migrated
-    missing = uncovered(hunks(root, V4), lines)
+    missing = uncovered(hunks(root, V4), finding_spots(root, lines))
     assert not missing, f"{len(missing)} differences from platform-v4-expected on lines without a finding:\n" + \
         "\n".join(str(h) for h in missing[:12])
 

@@ -94,6 +94,11 @@ def plan_docs(plan: "FilePlan") -> None:
         for m in _SPAN.finditer(body):
             span_start = base + len(body[: m.start(1)].encode("utf-8"))
             span = m.group(1)
+            gone = _removed_role_method(plan, span)
+            if gone is not None:
+                plan.finding(span_start, gone.rule_id, f"`{span}` names a v3 role method; v4 has `{gone.role}::run`",
+                             f"Say `{gone.role}::run` (phase `{gone.summary}`) in this comment.")
+                continue
             contextual = _in_context(plan, span, body[: m.start()], body[m.end():])
             if contextual is not None:
                 plan.edit((span_start, span_start + len(span.encode("utf-8"))), *contextual, code=False)
@@ -120,3 +125,11 @@ def _in_context(plan: "FilePlan", span: str, before: str, after: str) -> tuple[s
             and plan.scopes.module_path[-1:] == ("host_ffi",) and span in v.host_imports_renames):
         return v.host_imports_renames[span]
     return None
+
+
+def _removed_role_method(plan: "FilePlan", span: str):
+    """A span naming a v3 role trait method that v4 replaced by `run` (`Source::read`)."""
+    role, sep, method = span.partition("::")
+    if not sep:
+        return None
+    return next((rm for rm in plan.vocab.role_methods if rm.role == role and rm.method == method.rstrip("()")), None)

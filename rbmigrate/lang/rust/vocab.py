@@ -217,6 +217,8 @@ def _build(table: RuleTable) -> Vocab:
     tokens |= {re.escape(v.method_renames[old][0]) for old in v.retyped if old in v.method_renames}
     tokens |= {"rapidbyte", r"\.checkpoint\(", r"\.metric\(", "ctx_json", "details_json", "host_imports", "HostImports",
                "call_run", "records_processed", "cursor_value", "protocol_version", r"fn init\b"}
+    # a role trait still shaped by v3 (in the SDK: its definition, reported until it has `run`)
+    tokens.add(r"fn (?:" + "|".join(sorted({re.escape(rm.method) for rm in role_methods(table)})) + r")\b")
     v.prefilter = re.compile("|".join(sorted(tokens)).encode())
     v.v3_text = V3Text(v)
     return v
