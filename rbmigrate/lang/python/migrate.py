@@ -23,6 +23,7 @@ from .resolve import collect_bindings, collect_refs, dotted, dynamic_imports_lef
 from .spans import build_edits
 from .streamctx import StreamContextTransform
 from .strings import StringTransform
+from .v4calls import V4CallCheck
 
 PRUNE_RULE = "RB504"
 
@@ -75,6 +76,7 @@ def _migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileCon
     ExportTransform(ctx, planner).run(refs)
     LeftoverScan(ctx).run(refs)
     HostCallTransform(ctx, planner, PayloadConverter(ctx, planner)).run(refs)
+    V4CallCheck(ctx).run(refs)
     RecordTransform(ctx, planner).run(refs)
     StreamContextTransform(ctx, planner).run()
     StringTransform(ctx).run()
@@ -101,9 +103,9 @@ def _refs_matter(ctx: MigrationContext, bindings: list) -> bool:
     exports = ctx.names.exports
     if any(node.value in exports for node in ctx.index.nodes(cst.Name)):
         return True
-    from .prefilter import may_use_stream_as_dict
+    from .prefilter import may_call_v4_the_v3_way, may_use_stream_as_dict
 
-    return may_use_stream_as_dict(ctx.data, ctx.fctx.rules)
+    return may_use_stream_as_dict(ctx.data, ctx.fctx.rules) or may_call_v4_the_v3_way(ctx.data, ctx.fctx.rules)
 
 
 def _import_references(scopes) -> dict[str, list[cst.CSTNode]]:
