@@ -135,7 +135,7 @@ class PayloadHelpers:
         assignments = list(scope[fdef.name.value]) if scope is not None else []
         references = {r.node for a in assignments for r in getattr(a, "references", ())}
         if references != {hc.func for _call, hc in helper.sites}:
-            return f"`{fdef.name.value}` has uses other than as the `{helper.function}` payload"
+            return f"it has uses other than as the `{helper.function}` payload"
         returns, yields = returns_of(fdef)
         if yields or not returns:
             return "does not return the payload"

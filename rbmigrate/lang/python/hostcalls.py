@@ -86,7 +86,7 @@ class HostCallTransform:
             return
         try:
             if reshaped:
-                self._reshaped(ref, fn, call, bound, new_func())
+                self._reshaped(ref, fn, call, bound, new_func)
                 return
             code = self._code(fn.v3, bound)
         except Unconvertible as exc:
@@ -127,24 +127,27 @@ class HostCallTransform:
         code = self._code(function, bound) if bound is not None else None
         return code[1] if code is not None else None
 
-    def _reshaped(self, ref: Ref, fn, call: cst.Call, bound: dict[str, cst.Arg], func: cst.BaseExpression) -> None:
+    def _reshaped(self, ref: Ref, fn, call: cst.Call, bound: dict[str, cst.Arg], new_func) -> None:
+        """``new_func()`` (the v4 callee, which records its import) is asked for only once the call converts."""
         ctx = self.ctx
         payload = ctx.names.payloads[fn.v3]
         if payload.v3_form == "arguments":
             build = self.payloads.dlq(call, bound, fn.params)
+            func = new_func()
             ctx.replace(call, fn.rule_id, lambda u: u.with_changes(func=func, args=[cst.Arg(build())]))
             return
         found = self.helpers.helper_for(call)
         if found is not None:
             helper, helper_call = found
             if helper.problem:
-                raise Unconvertible(helper_call, f"the payload helper `{helper.fdef.name.value}` {helper.problem}")
+                raise Unconvertible(helper_call, f"the payload helper `{helper.fdef.name.value}`: {helper.problem}")
             if helper not in self.converted:
                 self.converted.add(helper)
                 if payload.record == "checkpoint-event":
                     convert_returns(ctx, helper, lambda src, env: self.payloads.checkpoint(src, env, helper.kind), fn.rule_id)
                 else:
                     convert_returns(ctx, helper, lambda src, env: self.payloads.metric(src), fn.rule_id)
+            func = new_func()
             ctx.replace(call, fn.rule_id, lambda u: u.with_changes(func=func, args=[cst.Arg(ctx.new(helper_call))]))
             return
         payload_arg = bound.get("payload_json")
@@ -166,6 +169,7 @@ class HostCallTransform:
         else:
             build = self.payloads.metric(src)
         rule = fn.rule_id
+        func = new_func()
         if src.name is not None:
             # the dict is bound to a local: the literal becomes the record, the call passes the local
             ctx.replace(src.node, rule, lambda _u: build())

@@ -365,7 +365,10 @@ class ImportPlanner:
             need = next((n for n in self.modules.values() if n.origin is b and _is_dynamic_alias(n)), None)
             if need is not None:
                 module = need.module
-            elif b.module in ctx.names.module_renames and b.module not in ctx.fctx.rules.split_interfaces:
+            elif b.refs or b.module in ctx.fctx.rules.split_interfaces:
+                ctx.delete(b.statement, RULE)  # every use now names its v4 module: the binding is unused, like an import
+                continue
+            elif b.module in ctx.names.module_renames:
                 module = ctx.names.module_renames[b.module][0]  # nothing is reached through it: its one v4 module
             else:
                 ctx.finding(b.literal, RULE, f"`{b.local}` imports the v3 module `{b.module}` dynamically, and nothing "
