@@ -237,7 +237,7 @@ def exit_code(run, check: bool = False, strict: bool = False, pending_fails: boo
                    "(see `rbmigrate verify`).")
 @click.option("--pg-dsn", metavar="DSN", help="With --verify: use this PostgreSQL server instead of a throwaway cluster.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="With --verify: where snapshots, builds and compiled components are kept "
+              help="With --verify / --typecheck: where snapshots, builds, compiled components and bindings are kept "
                    "(default: $RBMIGRATE_CACHE_DIR or ~/.cache/rbmigrate).")
 @output_options
 @run_options

@@ -203,7 +203,7 @@ class CodeArgs:
                 return Code(None, None, constant)
             if key is None or key not in constant.entries():
                 raise NotACode(expr, f"the {spec.param} `{ctx.code(expr)}` reads `{constant.name}` with a key that is "
-                               "not a literal of it, and `{constant.name}` has other uses".replace("{constant.name}", constant.name))
+                               f"not a literal of it, and `{constant.name}` has other uses")
             value = int_value(constant.entries()[key])
         else:
             value = int_value(constant.value)

@@ -116,10 +116,9 @@ class LeftoverScan:
         from .helpers import module_function
 
         fdef = module_function(ctx, call.func)
-        if fdef is None:
-            if ctx.imported_qname(call.func) or not isinstance(call.func, cst.Name) or not _is_builtin(ctx, call.func):
-                ctx.finding(node, RULE, f"{describe(())} is passed to `{ctx.code(call.func)}`, which the codemod cannot "
-                            "follow", STEP)
+        if fdef is None:  # as the first run: anything but a module-level function cannot be followed
+            ctx.finding(node, RULE, f"{describe(())} is passed to `{ctx.code(call.func)}`, which the codemod cannot "
+                        "follow", STEP)
             return
         positional = [a for a in call.args if a.keyword is None]
         params = list(fdef.params.posonly_params) + list(fdef.params.params)
@@ -135,7 +134,3 @@ class LeftoverScan:
         for a in found:
             for ref in a.references:
                 self.use(ref.node, (), depth + 1)
-
-
-def _is_builtin(ctx: MigrationContext, name: cst.Name) -> bool:
-    return any(q.name.startswith("builtins.") for q in ctx.qnames(name))

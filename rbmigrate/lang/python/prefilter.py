@@ -209,8 +209,29 @@ def _binds_v3_module(tree: ast.AST, v3: frozenset[str]) -> bool:
 
 
 def _dict_style_stream(tree: ast.AST, table: RuleTable) -> bool:
-    """A moved method ``(self, request)`` that reads ``request.stream`` like the v3 dict (superset of RB905)."""
+    """A moved method ``(self, request)`` that reads ``request.stream`` like the v3 dict, or hands it to a function
+    that is not a module-level one, or to a module-level one that reads its parameter like a dict (superset of
+    RB905)."""
     helpers = {helper for _phase, helper in moved_bodies(table).values()}
+    functions = {fn.name: fn for fn in getattr(tree, "body", []) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+    def dict_like(where: ast.AST, names: set[str], depth: int) -> bool:
+        parents = {child: node for node in ast.walk(where) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(where):
+            if not (isinstance(node, ast.Name) and node.id in names):
+                continue
+            parent = parents.get(node)
+            if _dict_use(node, parent):
+                return True
+            call = parents.get(parent) if isinstance(parent, ast.keyword) else parent
+            if isinstance(call, ast.Call) and call.func is not node:
+                callee = functions.get(call.func.id) if isinstance(call.func, ast.Name) else None
+                if callee is None:
+                    return True  # handed to a function the codemod cannot follow
+                if depth < 2 and dict_like(callee, _params_receiving(callee, call, node), depth + 1):
+                    return True
+        return False
+
     for fn in ast.walk(tree):
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.name not in helpers:
             continue
@@ -226,18 +247,21 @@ def _dict_style_stream(tree: ast.AST, table: RuleTable) -> bool:
             parent = parents.get(node)
             if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
                 locals_.add(parent.targets[0].id)
-            elif _dict_use(node, parent):
+            elif _dict_use(node, parent) or isinstance(parent, (ast.Call, ast.keyword)):
                 return True
         if not locals_:
             continue
         # a local may be declared global / nonlocal: then its uses can be anywhere in the module
         where = tree if any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(fn)) else fn
-        if where is tree:
-            parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-        for node in ast.walk(where):
-            if isinstance(node, ast.Name) and node.id in locals_ and _dict_use(node, parents.get(node)):
-                return True
+        if dict_like(where, locals_, 0):
+            return True
     return False
+
+
+def _params_receiving(fn: ast.AST, call: ast.Call, node: ast.AST) -> set[str]:
+    params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+    out = {params[i] for i, a in enumerate(call.args) if a is node and i < len(params)}
+    return out | {k.arg for k in call.keywords if k.value is node and k.arg}
 
 
 def _dict_use(node: ast.AST, parent: ast.AST | None) -> bool:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ...ruletable import kebab, snake
+from ...ruletable import kebab, pascal, snake
+from .codes import _key as key_of
 from .codes import module_constant
 from .context import MigrationContext
 from .helpers import module_function, returns_of
@@ -61,13 +62,13 @@ class V4CallCheck:
         spec = ctx.fctx.rules.integer_codes.get(kebab(fn.v3))
         param = snake(spec.param) if spec is not None else None
         if param in bound:
-            value = self.v3_integer(bound[param].value)
-            if value is not None:
-                case = spec.case(value)
+            found, value = self.v3_integer(bound[param].value)
+            if found:
+                case = spec.case(value) if value is not None else None
                 member = names.member(spec.enum, case) if case is not None else None
-                instead = f"`{member.module}.{member.enum}.{member.case}`" if member else f"a `{spec.enum}` member"
+                instead = f"`{member.module}.{member.enum}.{member.case}`" if member else f"a `{pascal(spec.enum)}` member"
                 shown = ctx.code(bound[param].value)
-                shown = f"`{shown}`" + (f" ({value})" if shown != str(value) else "")
+                shown = f"`{shown}`" + (f" ({value})" if value is not None and shown != str(value) else "")
                 ctx.finding(bound[param].value, RULE, f"`{item}` gets the v3 integer {param} {shown}; v4 takes {instead}",
                             f"Pass {instead}.")
         payload = names.payloads.get(fn.v3)
@@ -87,24 +88,23 @@ class V4CallCheck:
 
     # --- shapes ---------------------------------------------------------------------------------
 
-    def v3_integer(self, expr: cst.CSTNode) -> int | None:
-        """The integer a v3-style code argument holds: a literal, a module constant, a literal dict's entry."""
+    def v3_integer(self, expr: cst.CSTNode) -> tuple[bool, int | None]:
+        """(is it a v3 integer, its value when known): a literal, a module constant, an entry of a module-level
+        dict of integers (with a computed key: an integer of unknown value)."""
         value = int_value(expr)
         if value is not None:
-            return value
+            return True, value
         if isinstance(expr, cst.Name):
             constant = module_constant(self.ctx, expr)
-            return int_value(constant.value) if constant is not None and not constant.is_dict else None
+            if constant is not None and not constant.is_dict:
+                return True, int_value(constant.value)
         if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name):
             constant = module_constant(self.ctx, expr.value)
             if constant is not None and constant.is_dict:
                 key = expr.slice[0].slice.value if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index) else None
-                entries = constant.entries()
-                from .codes import _key
-
-                found = entries.get(_key(key)) if key is not None else None
-                return int_value(found) if found is not None else int_value(next(iter(entries.values())))
-        return None
+                found = constant.entries().get(key_of(key)) if key is not None else None
+                return True, int_value(found) if found is not None else None
+        return False, None
 
     def is_text(self, expr: cst.CSTNode, depth: int = 0) -> bool:
         """Is this JSON text: a string, ``json.dumps(...)``, a local bound to one, a helper returning one?"""
