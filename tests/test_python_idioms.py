@@ -137,7 +137,9 @@ def test_runs_equal_to_its_v3_original(migrated, rb_cache_dir, pg, tmp_path):
     assert mask.status == "passed" and not mask.isolated, text
     assert "type check against the v4 bindings passed" in mask.build.message, text
     # the scenario exercised what the idioms feed: checkpoints, metrics, DLQ records, state
-    assert re.search(r"\d+ DLQ record", mask.scenario.message) or "DLQ" in text, mask.scenario.message
+    for effect in ("batches", "checkpoints", "metrics", "DLQ record", "state key", "logs"):
+        assert re.search(rf"\b\d+ {effect}", mask.scenario.message), mask.scenario.message
+    print(f"\ntransform-mask scenario: {mask.scenario.message}")
 
 
 # --- the type check (RB914) ------------------------------------------------------------------------

@@ -338,7 +338,8 @@ def _git(args, cwd):
 def test_base_from_git_revision(rb_cache_dir, dsn, tmp_path, migrated):
     """A repository with the v3 connectors committed, migrated in place: `verify --base HEAD`."""
     repo = tmp_path / "repo"
-    shutil.copytree(V3, repo / "connectors", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in CONNECTORS:
+        shutil.copytree(V3 / name, repo / "connectors" / name, ignore=shutil.ignore_patterns("__pycache__"))
     _git(["init", "-q", "-b", "main"], repo)
     _git(["add", "."], repo)
     _git(["commit", "-q", "-m", "v3"], repo)
@@ -362,7 +363,8 @@ def test_apply_verify_snapshot_flow(rb_cache_dir, dsn, tmp_path):
     from rbmigrate.cli_verify import snapshot_originals, verify_units
 
     work = tmp_path / "w"
-    shutil.copytree(V3, work, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in CONNECTORS:
+        shutil.copytree(V3 / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
     snap = snapshot_originals([work], tmp_path / "cache")
     index = json.loads((snap / "index.json").read_text())
     assert sorted(Path(k).name for k in index) == sorted(CONNECTORS)

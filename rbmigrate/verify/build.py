@@ -77,21 +77,22 @@ def build_python(conn: Connector, cache_dir: Path) -> BuildOutcome:
     except OSError as exc:
         return BuildOutcome("failed", time.monotonic() - t0, None, f"cannot build: {exc}", details, wit)
     message = f"component built ({'cached' if cached else 'componentize-py'})"
-    if conn.protocol == 4:
-        problem = typecheck_python(conn, cache_dir, details)
+    if conn.protocol == 4 and wit_package_version(wit) == "4":  # else conformance names what it really is
+        problem = typecheck_python(conn, cache_dir, details, wit)
         if problem is not None:
             return BuildOutcome("failed", time.monotonic() - t0, wasm, problem, details, wit, cached)
         message += "; type check against the v4 bindings passed"
     return BuildOutcome("passed", time.monotonic() - t0, wasm, message, details, wit, cached)
 
 
-def typecheck_python(conn: Connector, cache_dir: Path, details: list[str]) -> str | None:
-    """mypy against the v4 bindings (RB914, the counterpart of `cargo check`); a failure message, or None."""
+def typecheck_python(conn: Connector, cache_dir: Path, details: list[str], wit: Path) -> str | None:
+    """mypy against the v4 bindings of the WIT the component was built from (RB914, the counterpart of
+    `cargo check`); a failure message, or None."""
     from ..lang.python import typecheck
     from ..ruletable import default_table
 
     try:
-        errors = typecheck.check(typecheck.connector_files(conn.root), conn.world, default_table(), cache_dir)
+        errors = typecheck.check(typecheck.connector_files(conn.root), conn.world, default_table(), cache_dir, wit_dir=wit)
     except typecheck.TypeCheckUnavailable as exc:
         details.append(f"type check: {exc}")
         return f"the type check against the v4 bindings could not run: {exc}"

@@ -193,12 +193,13 @@ def involved(error: TypeError_, text: str, words: frozenset[str], local_names: s
 
 
 def check(files: dict[str, bytes], world: str, table: RuleTable, cache_dir: Path,
-          before: dict[str, bytes] | None = None) -> list[TypeError_]:
+          before: dict[str, bytes] | None = None, wit_dir: Path | None = None) -> list[TypeError_]:
     """The type errors of a connector's modules that involve the v4 bindings (``before``: the v3 text of the
-    migrated files, to tell the lines the migration wrote)."""
-    from ...resources import wit_dir
+    migrated files, to tell the lines the migration wrote; ``wit_dir``: a vendored v4 package, else the
+    canonical one)."""
+    from ...resources import wit_dir as canonical
 
-    bindings = bindings_for(world, wit_dir("v4"), cache_dir)
+    bindings = bindings_for(world, wit_dir or canonical("v4"), cache_dir)
     words = vocabulary(table)
     out = []
     for error in run_mypy(files, bindings, cache_dir):
