@@ -111,11 +111,13 @@ def test_second_apply_is_a_no_op_with_identical_findings(migrated, tmp_path):
 
 
 @pytest.mark.slow
-def test_original_and_migration_build(migrated, rb_cache_dir):
+def test_original_and_migration_build(migrated, rb_cache_dir, tmp_path):
     from rbmigrate.hosts import BuildError, build_python_component
 
+    original = tmp_path / NAME  # a copy: the build imports the module (no __pycache__ in testdata)
+    shutil.copytree(V3 / NAME, original)
     try:
-        v3 = build_python_component(V3 / NAME, ROOT / "wit" / "v3", "rapidbyte-transform", cache_dir=rb_cache_dir)
+        v3 = build_python_component(original, ROOT / "wit" / "v3", "rapidbyte-transform", cache_dir=rb_cache_dir)
         v4 = build_python_component(migrated / NAME, ROOT / "wit" / "v4", "rapidbyte-transform", cache_dir=rb_cache_dir)
     except BuildError as exc:
         pytest.fail(f"componentize-py failed:\n{exc}", pytrace=False)
