@@ -160,6 +160,8 @@ class BatchOptions:
     progress: str = "auto"  # auto | bar | lines | none
     verbose: bool = False
     unsafe_fixes: bool = False
+    typecheck: bool = False
+    cache_dir: Path | None = None
 
 
 def finish_interrupted_writes(paths: list[Path], base: Path, stream=None) -> None:
@@ -238,7 +240,8 @@ def run_batch(paths: list[Path], options: BatchOptions) -> tuple[RunResult, dict
     if options.shard is not None:
         k, n = options.shard
         units = [u for u in units if shard_of(display_path(u.root, base), n) == k]
-    engine_options = Options(mode=options.mode, jobs=options.jobs, base=base, unsafe_fixes=options.unsafe_fixes)
+    engine_options = Options(mode=options.mode, jobs=options.jobs, base=base, unsafe_fixes=options.unsafe_fixes,
+                             typecheck=options.typecheck, cache_dir=options.cache_dir)
     path_map = {display_path(f, base): f for unit in units for f in unit.files}
 
     style = Progress.choose(len(units)) if options.progress == "auto" else options.progress

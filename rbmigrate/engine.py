@@ -31,6 +31,8 @@ class Options:
     jobs: int = 1
     base: Path | None = None  # paths in reports are shown relative to this
     unsafe_fixes: bool = False  # apply edits whose applicability is `unsafe` (else they are findings)
+    typecheck: bool = False  # type-check Python connectors against the v4 bindings (RB918)
+    cache_dir: Path | None = None  # where the type check keeps bindings and mypy's cache
 
 
 def display_path(path: Path, base: Path | None) -> str:
@@ -180,6 +182,14 @@ def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitRe
         result.errors.extend(adapter.validate_unit([item[3] for item in items] + failed.get(language, []), uctx))
         times.validate += time.perf_counter() - t0
     result.actions.extend(uctx.actions)
+    if options.typecheck and unit.kind == "python-connector" and not result.all_errors:
+        from .lang.python.adapter import typecheck_unit
+
+        t0 = time.perf_counter()
+        by_path = {fctx.path: fres for fctx, _data, _tree, fres in parsed.get("python", [])}
+        result.files.extend(typecheck_unit(unit.root, by_path, rules, options, result, read_manifest(unit.root),
+                                           lambda path: display_path(path, options.base)))
+        times.validate += time.perf_counter() - t0
 
 
 def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, times: PhaseTimes,

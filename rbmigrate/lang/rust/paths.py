@@ -184,10 +184,6 @@ def _variant_definitions(plan: "FilePlan") -> None:
             if entry is not None:
                 plan.edit(vname, entry[0], entry[1])
                 serdenames.plan_variant(plan, parent, variant, text(vname), entry[0])
-                continue
-            for (o, old), (new, _rule) in plan.vocab.variant_renames.items():
-                if o == owner and new == text(vname):
-                    serdenames.note_migrated(plan, parent, variant, old, new)
 
 
 # --------------------------------------------------------- binding paths

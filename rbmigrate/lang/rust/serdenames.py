@@ -14,8 +14,9 @@ definition, its old wire name is kept readable with ``#[serde(alias = …)]``:
 - an explicit rename that does not spell the variant stays as it is (the wire
   name does not change).
 
-Each alias comes with an informational finding, so the reviewer sees that the
-wire name changed.
+Each alias comes with an informational finding on the run that adds it, so the
+reviewer sees that the wire name changed (informational findings are not part
+of idempotency: a second run, which has nothing to rename, does not repeat it).
 """
 
 from __future__ import annotations
@@ -124,23 +125,6 @@ def plan_variant(plan: "FilePlan", enum_item: "Node", variant: "Node", old: str,
     plan.edit((variant.start_byte, variant.start_byte), f'#[serde(alias = "{wire_old}")]{plan.newline}{indent}',
               plan_rule(plan, old))
     _note(plan, variant, wire_old, wire_new)
-
-
-def note_migrated(plan: "FilePlan", enum_item: "Node", variant: "Node", old: str, new: str) -> None:
-    """A variant already renamed that keeps its v3 wire name as an alias: the same note as when it was renamed
-    (findings are a function of the code, not of how many times it was migrated)."""
-    if not _derives_serde(enum_item):
-        return
-    for attr in _attributes(variant):
-        args = _serde_args(attr)
-        if "alias" not in args:
-            continue
-        alias = _string(args["alias"])
-        wire_new = _string(args["rename"]) if "rename" in args else CASES.get(_rename_all(enum_item) or "PascalCase",
-                                                                              lambda n: n)(new)
-        if any(spell(old) == alias for spell in SPELLINGS) and alias != wire_new:
-            _note(plan, variant, alias, wire_new)
-            return
 
 
 def plan_rule(plan: "FilePlan", old: str) -> str:

@@ -219,6 +219,8 @@ def _build(table: RuleTable) -> Vocab:
                "call_run", "records_processed", "cursor_value", "protocol_version", r"fn init\b"}
     # a role trait still shaped by v3 (in the SDK: its definition, reported until it has `run`)
     tokens.add(r"fn (?:" + "|".join(sorted({re.escape(rm.method) for rm in role_methods(table)})) + r")\b")
+    plain_ifaces = "|".join(sorted(re.escape(w) for w in v.wit_interfaces if "-" not in w))
+    tokens.add(r"`(?:" + plain_ifaces + r")`\s+(?:interface|import|function)|WIT\s+`(?:" + plain_ifaces + r")`")
     v.prefilter = re.compile("|".join(sorted(tokens)).encode())
     v.v3_text = V3Text(v)
     return v
@@ -300,6 +302,10 @@ class V3Text:
         gated = [
             (plain, r"(?:\.|::)" + _SEP + r"(?:" + "|".join(sorted(plain)) + r")\b"),
             (["@3.0.0"], r"rapidbyte:connector(?:/%?[a-z][a-z0-9-]*)?@3\.0\.0"),
+            # a v3 interface named in prose, in a code span (docs.py renames it: "the WIT `host` interface")
+            (["`"], r"`(?:" + "|".join(sorted(re.escape(w) for w in v.wit_interfaces if "-" not in w)) +
+             r")`\s+(?:interface|imports?|functions?)\b|\bWIT\s+`(?:" +
+             "|".join(sorted(re.escape(w) for w in v.wit_interfaces if "-" not in w)) + r")`"),
             (["init"], r"\bfn\s+init\b"),
             (["connector"], r"connector" + _SEP + "::"),
             (["rapidbyte"], r"rapidbyte" + _SEP + "::" + _SEP + r"(?:\{|connector\b)|\bmod\s+rapidbyte\b"),
