@@ -224,16 +224,23 @@ def _protocol_constants(plan: "FilePlan") -> None:
         owner = field(path, "path")
         if name is None or owner is None or (text(owner), text(name)) not in renamed:
             continue
-        arm = path.parent
-        while arm is not None and arm.type in ("match_pattern",):
-            arm = arm.parent
-        if arm is None or arm.type != "match_arm":
+        arm = enclosing(path, "match_arm")
+        if arm is None:
             continue
         value = field(arm, "value")
-        if value is not None and value.type == "string_literal":
+        pattern = field(arm, "pattern")
+        in_pattern = pattern is not None and pattern.start_byte <= path.start_byte < pattern.end_byte
+        if in_pattern and value is not None and value.type == "string_literal":
             offset, content = _content(value)
             if content in ("2", "3"):
                 plan.edit((offset, offset + len(content)), "4", "RB405")
+        if in_pattern:
+            continue
+        # the other way round: `"2" | "3" => Ok(ProtocolVersion::V2)` parses the v3 spellings
+        strings = [n for n in _walk(pattern) if n.type == "string_literal"] if pattern is not None else []
+        if any(_content(n)[1] in ("2", "3") for n in strings):
+            plan.finding(pattern, "RB405", "this match still turns the v3 protocol strings into a version",
+                         'v4 speaks only "4": match `"4"`, and keep `"2"`/`"3"` only where v3 data is read on purpose.')
 
 
 # ------------------------------------------------------------- payloads
@@ -287,3 +294,11 @@ def _payload_findings(plan: "FilePlan") -> None:
             f"hand-built v3 JSON {what}: v4 sends typed telemetry records",
             "Build `CheckpointEvent` / `MetricEvent` values (or drop this code if only the v3 host needed it).",
         )
+
+
+def _walk(node: "Node"):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
