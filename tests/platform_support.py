@@ -230,6 +230,6 @@ def finding_spots(root: Path, lines: dict[str, set[int]]) -> dict[str, set[int]]
                 while node is not None and node.type not in SPOT_ITEMS:
                     node = node.parent
                 if node is not None:
-                    spot.update(range(node.start_point[0] + 1, node.end_point[0] + 2))
+                    spot.update(range(node.start_point[0] + 1, node.end_point[0] + 3))  # and the line after it
         out[rel] = spot
     return out

@@ -17,7 +17,7 @@ from ...model import Edit, FileError, Finding
 from ...skipdirs import hidden_or_skipped
 from ...textio import line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
-from . import docs, enums, literals, macros, methods, paths, strings, syntax, traits, uses, workspace
+from . import docs, enums, literals, newapi, macros, methods, paths, strings, syntax, traits, uses, workspace
 from .plan import FilePlan
 from .receivers import Receivers
 from .scope import CrateFacts, FileScopes, module_path_of
@@ -169,6 +169,7 @@ class RustAdapter(Adapter):
         literals.plan_sdk_records(plan)
         literals.plan_field_reads(plan)
         enums.plan_enums(plan)
+        newapi.plan_new_api(plan)
         docs.plan_docs(plan)
         strings.plan_strings(plan)
         reshapes = traits.analyze(plan)
