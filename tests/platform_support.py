@@ -138,9 +138,24 @@ def hunks(ours_root: Path, theirs_root: Path) -> list[Hunk]:
     return out
 
 
+_USE = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?use\s")
+_USE_REST = re.compile(r"^\s*(?:[\w:]+(?:\s+as\s+\w+)?,\s*)*[\w:]*,?\s*$|^\s*\}\s*;\s*$|^\s*$")
+
+
 def uncovered(found: list[Hunk], finding_lines: dict[str, set[int]]) -> list[Hunk]:
-    """The differences that do not fall on a line that carries a finding."""
-    return [h for h in found if not set(h.lines) & finding_lines.get(h.path, set())]
+    """The differences that do not fall on a spot that carries a finding. A difference in a file's `use` lines
+    alone follows the code written at that file's spots (the imports the hand-written code needs)."""
+    out = []
+    for h in found:
+        spots = finding_lines.get(h.path, set())
+        if set(h.lines) & spots:
+            continue
+        lines = (*h.ours, *h.theirs)
+        if spots and h.path.endswith(".rs") and any(_USE.match(line) for line in lines) \
+                and all(_USE.match(line) or _USE_REST.match(line) for line in lines):
+            continue
+        out.append(h)
+    return out
 
 
 def _map(opcodes, pos: int) -> int:
@@ -230,6 +245,11 @@ def finding_spots(root: Path, lines: dict[str, set[int]]) -> dict[str, set[int]]
                 while node is not None and node.type not in SPOT_ITEMS:
                     node = node.parent
                 if node is not None:
-                    spot.update(range(node.start_point[0] + 1, node.end_point[0] + 3))  # and the line after it
+                    first = node
+                    prev = node.prev_named_sibling  # its doc comments and attributes belong to it
+                    while prev is not None and prev.type in ("line_comment", "block_comment", "attribute_item") \
+                            and first.start_point[0] - prev.end_point[0] <= 1:
+                        first, prev = prev, prev.prev_named_sibling
+                    spot.update(range(first.start_point[0] + 1, node.end_point[0] + 3))  # and the line after it
         out[rel] = spot
     return out

@@ -312,6 +312,12 @@ def _stringy(node: "Node") -> bool:
             m = field(fn, "field")
             if m is not None and text(m) in ("to_string", "into", "as_str", "to_owned"):
                 return True
+    if t == "identifier" and "json" not in text(node):
+        from .receivers import find_decl
+
+        decl = find_decl(node)  # a local bound to text: `let payload = serde_json::to_string(&envelope)…`
+        value = field(decl[1], "value") if decl is not None and decl[0] == "let" else None
+        return value is not None and (b"to_string" in value.text or b"json" in value.text or _stringy(value))
     return t in ("identifier", "field_expression") and "json" in text(node)
 
 

@@ -234,7 +234,8 @@ def emit(plan: "FilePlan", reshape: Reshape) -> None:
         name = field(fn, "name")
         plan.edit(name, rm.helper, rm.rule_id)
         start = _extent_start(plan, fn)
-        helpers.append(indent + plan.render(start, fn.end_byte))
+        helper = indent + plan.render(start, fn.end_byte)
+        helpers.append(_wrap_signature(helper, rm.helper, indent, unit, plan.facts.max_width, nl))
         spans.append((start, fn))
     # the dispatcher, at the position of the first role method
     params = _params(first_fn)
@@ -307,3 +308,40 @@ def _error_type(fn: "Node") -> str | None:
     args = field(ret, "type_arguments")
     items = named(args) if args is not None else []
     return text(items[1]) if len(items) == 2 else None
+
+
+def _wrap_signature(helper: str, name: str, indent: str, unit: str, width: int, nl: str) -> str:
+    """A moved method whose signature line the longer helper name pushed past ``max_width``: one parameter per
+    line, as rustfmt lays it out."""
+    lines = helper.split(nl)
+    for i, line in enumerate(lines):
+        at = line.find(f"fn {name}(")
+        if at < 0:
+            continue
+        if len(line) <= width:
+            return helper
+        open_ = at + len(f"fn {name}(")
+        depth, close = 1, -1
+        for j in range(open_, len(line)):
+            ch = line[j]
+            depth += ch in "([<"
+            depth -= ch in ")]>" and not (ch == ">" and line[j - 1] == "-")
+            if depth == 0:
+                close = j
+                break
+        if close < 0:
+            return helper  # parameters over several lines already
+        params, depth, cur = [], 0, ""
+        for ch in line[open_:close]:
+            if ch == "," and depth == 0:
+                params.append(cur.strip())
+                cur = ""
+                continue
+            depth += ch in "([<"
+            depth -= ch in ")]>"
+            cur += ch
+        if cur.strip():
+            params.append(cur.strip())
+        wrapped = [line[:open_]] + [f"{indent}{unit}{p}," for p in params] + [indent + line[close:]]
+        return nl.join(lines[:i] + wrapped + lines[i + 1:])
+    return helper
