@@ -164,6 +164,7 @@ def plan_strings(plan: "FilePlan") -> None:
     _build_script(plan)
     _protocol_constants(plan)
     _payload_findings(plan)
+    _v3_decoders(plan)
 
 
 def _info(plan: "FilePlan", node: "Node", content: str) -> None:
@@ -302,3 +303,53 @@ def _walk(node: "Node"):
         n = stack.pop()
         yield n
         stack.extend(n.children)
+
+
+_INTEGER_TYPES = {"u8", "u16", "u32", "u64", "i32", "i64", "usize"}
+
+
+def _v3_decoders(plan: "FilePlan") -> None:
+    """Host-side code that decodes what v3 guests sent: a function taking the JSON payload (`payload_json`) or
+    an integer code under its v3 parameter name (`kind`, `scope`, `level`: the `[rule.codes]` parameters), and
+    `from_code` calls that map a v3 integer code onto an SDK enum. v4 hosts receive typed records and enums."""
+    if plan.facts.is_sdk or not plan.facts.host_impl_types:
+        return  # host runtimes only (the SDK's host_ffi functions are reported as retyped signatures)
+    table = plan.ctx.rules
+    coded = {codes.param.replace("-", "_"): codes for codes in table.integer_codes.values()}
+    payload = {f.replace("-", "_") for p in table.payloads.values() for f in ("payload-json",)}
+    for fn in plan.captures.get("fn", ()):
+        params = field(fn, "parameters")
+        name = field(fn, "name")
+        if params is None or name is None or plan.is_frozen(fn.start_byte, fn.end_byte):
+            continue
+        if fn.parent is None or fn.parent.type != "source_file" and not (
+                fn.parent.type == "declaration_list" and fn.parent.parent is not None and fn.parent.parent.type == "mod_item"):
+            continue  # free functions only: Host impl methods are reported as retyped signatures
+        for param in named(params):
+            pat, ty = field(param, "pattern"), field(param, "type")
+            if param.type != "parameter" or pat is None or ty is None:
+                continue
+            pname, tname = text(pat), text(ty).replace(" ", "")
+            if pname in payload and tname in ("&str", "String"):
+                plan.finding(name, "RB901", f"`{text(name)}` decodes a v3 JSON payload; v4 passes typed records",
+                             "Take the v4 record (`CheckpointEvent`, `MetricEvent`, `DlqRecord`) instead, or drop this "
+                             "code if only the v3 host needed it.")
+                break
+            if pname in coded and tname in _INTEGER_TYPES:
+                codes = coded[pname]
+                plan.finding(name, codes.rule_id,
+                             f"`{text(name)}` takes the v3 integer code `{pname}`; v4 passes the `{codes.enum}` enum",
+                             f"Take the `{codes.enum}` enum instead of the integer code.")
+                break
+    for call in plan.captures.get("call", ()):
+        fn = field(call, "function")
+        if fn is None or fn.type != "scoped_identifier" or text(field(fn, "name") or fn) != "from_code":
+            continue
+        owner = field(fn, "path")
+        if owner is None or plan.is_frozen(call.start_byte, call.end_byte):
+            continue
+        target = plan.scopes.resolve(owner)
+        enums = {c.enum.replace("-", "") for c in table.integer_codes.values()}
+        if target is not None and target.kind == "sdk" and target.name.lower() in enums:
+            plan.finding(call, "RB907", f"`{text(fn)}` maps a v3 integer code; v4 passes the enum itself",
+                         "Use the v4 enum value the host receives instead of decoding an integer.")
