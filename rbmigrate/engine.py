@@ -19,6 +19,7 @@ from . import edits as edit_ops
 from .discover import Unit, discover, is_generated
 from .lang.base import FileContext, ParseError, UnitContext, get_adapter, language_of
 from .model import FileError, FileResult, PhaseTimes, RunResult, UnitResult
+from .residue import check as residue_check
 from .ruletable import RuleTable, default_table
 
 
@@ -27,7 +28,7 @@ class Options:
     mode: str = "apply"  # apply | diff | check | scan
     jobs: int = 1
     base: Path | None = None  # paths in reports are shown relative to this
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # "residue": False turns RB920 off; "disable_rules": test-only
 
 
 def display_path(path: Path, base: Path | None) -> str:
@@ -66,26 +67,40 @@ class UnitFile:
     skipped: str | None = None  # why it is not looked at (no adapter)
     error: str | None = None  # why it cannot be read
     keep: bool = False  # the adapter's selection: parse it
+    residue: bool = False  # not parsed, but the residue pass scans it (it can hold a v3 spelling)
 
 
-def read_unit(unit: Unit, options: Options, times: PhaseTimes | None = None) -> list[UnitFile]:
-    """Read every file of a unit and let each adapter select the ones to parse (its prefilter)."""
+def read_unit(unit: Unit, options: Options, times: PhaseTimes | None = None,
+              rules: RuleTable | None = None) -> list[UnitFile]:
+    """Read every file of a unit and let each adapter select the ones to parse (its prefilter);
+    the residue pass keeps the bytes of the others that can hold a v3 spelling."""
     t0 = time.perf_counter()
+    scan = residue_check.enabled(options)
     files: list[UnitFile] = []
     for path in unit.files:
         language = language_of(path)
         entry = UnitFile(path, display_path(path, options.base), language)
-        files.append(entry)
         if (get_adapter(language) if language else None) is None:
-            entry.skipped = f"no {language} adapter"
+            if not residue_check.wants(path):
+                entry.skipped = f"no {language} adapter"
+            elif not scan:
+                continue  # found for the residue pass only
+            else:
+                entry.language = None
+                try:
+                    entry.data = path.read_bytes()
+                except OSError as exc:
+                    entry.skipped = f"cannot read: {exc.strerror}"
+            files.append(entry)
             continue
+        files.append(entry)
         try:
             entry.data = path.read_bytes()
         except OSError as exc:
             entry.error = f"cannot read: {exc.strerror}"
     by_language: dict[str, list[UnitFile]] = {}
     for entry in files:
-        if entry.skipped is None and entry.error is None:
+        if entry.skipped is None and entry.error is None and entry.language is not None:
             by_language.setdefault(entry.language, []).append(entry)
     for language, entries in by_language.items():
         adapter = get_adapter(language)
@@ -93,14 +108,20 @@ def read_unit(unit: Unit, options: Options, times: PhaseTimes | None = None) -> 
         for entry, flag in zip(entries, keep):
             entry.keep = bool(flag)
             if not entry.keep:
-                entry.data = b""  # never looked at again (nor sent to a worker)
                 continue
             try:
                 entry.mode = stat.S_IMODE(entry.path.stat().st_mode)
             except OSError as exc:
                 entry.error, entry.keep, entry.data = f"cannot read: {exc.strerror}", False, b""
+    t1 = time.perf_counter()
+    for entry in files:
+        if not entry.keep and entry.data:  # never looked at again (nor sent to a worker), unless the pass wants it
+            entry.residue = scan and residue_check.gate(entry.path, entry.data, rules or default_table())
+            if not entry.residue:
+                entry.data = b""
     if times is not None:
-        times.prefilter += time.perf_counter() - t0
+        times.prefilter += t1 - t0
+        times.residue += time.perf_counter() - t1
     return files
 
 
@@ -142,7 +163,7 @@ def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitRe
             result.errors.append(FileError(path=shown, message=entry.error, kind="io"))
             continue
         if not entry.keep:
-            continue
+            continue  # (the residue pass may still scan it)
         if is_generated(data[:2048]):
             result.skipped.append((shown, "generated file"))
             continue
@@ -169,19 +190,25 @@ def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitRe
         t0 = time.perf_counter()
         adapter.prepare_unit([(fctx, data) for fctx, data, _, _ in items], uctx)
         times.plan += time.perf_counter() - t0
+        disabled = frozenset(options.extra.get("disable_rules", ()))  # tests: what if an adapter missed these?
         for fctx, data, tree, fres in items:
-            _plan_file(adapter, fctx, data, tree, fres, times)
+            _plan_file(adapter, fctx, data, tree, fres, times, disabled)
         t0 = time.perf_counter()
         result.errors.extend(adapter.validate_unit([item[3] for item in items] + failed.get(language, []), uctx))
         times.validate += time.perf_counter() - t0
     result.actions.extend(uctx.actions)
+    if residue_check.enabled(options):  # nothing v3 left silently (RB920)
+        residue_check.check_unit(files, result, rules)
 
 
-def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, times: PhaseTimes) -> None:
+def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, times: PhaseTimes,
+               disabled: frozenset = frozenset()) -> None:
     t0 = time.perf_counter()
     try:
         planned, findings = adapter.plan(tree, data, fctx)
         planned = edit_ops.drop_noops(data, planned)
+        if disabled:
+            planned = [e for e in planned if e.rule_id not in disabled]
         fres.findings = findings
         fres.edits = edit_ops.normalize(planned)
         after = edit_ops.apply_edits(data, fres.edits) if fres.edits else data

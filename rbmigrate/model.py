@@ -114,6 +114,7 @@ class PhaseTimes:
     parse: float = 0.0
     plan: float = 0.0
     validate: float = 0.0
+    residue: float = 0.0  # the residue pass (RB920): gate and scan
     write: float = 0.0
     render: float = 0.0
 

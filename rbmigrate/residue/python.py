@@ -1,0 +1,438 @@
+"""Python (componentize-py guests): v3 spellings left in a file, found with :mod:`tokenize`.
+
+Names are resolved the way Python binds them, per file and without running
+anything: every import form of ``wit_world`` (``import wit_world.imports.host
+as h``, ``from wit_world.imports import host``, ``from … import emit_batch as
+emit``, star imports), ``importlib.import_module("wit_world.imports.host")``,
+``__import__(…)`` and ``sys.modules[…]`` assigned to a name, and plain aliases
+(``h2 = h``). An attribute chain is then resolved through its first name.
+
+Protocol positions (where a *plain* word such as ``checkpoint``, ``log`` or
+``ReadSummary`` is v3): an attribute of a name bound to a v3 module of
+``wit_world`` (``_host.checkpoint``) or of any ``wit_world.imports`` module when
+the word is a renamed host function (``host_io.checkpoint``), a name imported
+from such a module, a keyword argument of a host call (``val=``), and a method
+of a class deriving from a ``wit_world.exports`` class (``def discover``).
+
+A *distinctive* name (``emit_batch``, ``ValidationResult``, ``SourceConnector``)
+is v3 as any name token, except a function the file defines at module level or
+in an ordinary class (a helper named like the host function), which is trusted
+for bare calls and for attribute calls on receivers not bound to ``wit_world``.
+
+String constants count when they are a whole protocol name: a module path
+(``"wit_world.imports.host"``), a package string (``"rapidbyte:connector/host@3.0.0"``),
+a WIT name (``"emit-batch"``), a distinctive name (``getattr(m, "emit_batch")``),
+or a plain host function named to ``getattr`` on a v3 host module. Comments and
+the prose inside other strings are never looked at.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+
+from .hits import Hits
+from .spellings import EXPORTS, IMPORTS, V3Name, V3Spellings
+
+_PACKAGE = re.compile(r"rapidbyte:connector(?:/(%?[a-z][a-z0-9-]*))?@3\.0\.0")
+_LOADERS = ("import_module", "__import__", "modules")
+_SKIP = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
+
+
+class _Tok:
+    __slots__ = ("type", "string", "start", "end")
+
+    def __init__(self, tok: tokenize.TokenInfo, starts: list[int]):
+        self.type = tok.type
+        self.string = tok.string
+        self.start = starts[tok.start[0] - 1] + tok.start[1]
+        self.end = starts[tok.end[0] - 1] + tok.end[1]
+
+
+class PythonScanner:
+    def __init__(self, spellings: V3Spellings, text: str):
+        self.s = spellings
+        self.text = text
+        self.bindings: dict[str, str] = {}  # local name → dotted path under wit_world
+        self.local_defs: set[str] = set()
+        self.modules = spellings.python_modules()  # v3 module paths
+        self.v3_modules = {snake for snake in spellings.interfaces}
+
+    # --------------------------------------------------------------- entry
+    def scan(self, hits: Hits | None = None) -> Hits:
+        hits = hits if hits is not None else Hits()
+        try:
+            lines = self._logical_lines()
+        except (tokenize.TokenError, IndentationError, SyntaxError):
+            return hits  # not Python the tokenizer can read: the adapter reports it, if it is ours
+        for _depth, toks in lines:  # bindings first: a use may come before its import (functions)
+            self._bind(toks)
+        classes: list[tuple[int, bool]] = []  # (body depth, derives from a wit_world export)
+        for depth, toks in lines:  # definitions next: a method may be called above its `def`
+            while classes and depth < classes[-1][0]:
+                classes.pop()
+            first = toks[0].string
+            if first == "class":
+                bases = self._chains(toks[2:])
+                export = any(self._resolve(chain)[0].startswith(EXPORTS) for chain in bases)
+                classes.append((depth + 1, export))
+            elif first in ("def", "async"):
+                at = 1 if first == "def" else 2
+                if len(toks) > at:
+                    self._definition(toks[at], depth, classes, hits)
+        for _depth, toks in lines:
+            if toks[0].string in ("import", "from"):
+                self._import_line(toks, hits)
+            else:
+                self._code(toks, hits)
+        return hits
+
+    def _logical_lines(self) -> list[tuple[int, list[_Tok]]]:
+        starts = [0]
+        for line in self.text.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        out: list[tuple[int, list[_Tok]]] = []
+        depth = 0
+        current: list[_Tok] = []
+        for tok in tokenize.generate_tokens(io.StringIO(self.text).readline):
+            if tok.type == tokenize.INDENT:
+                depth += 1
+                continue
+            if tok.type == tokenize.DEDENT:
+                depth -= 1
+                continue
+            if tok.type in _SKIP:
+                continue
+            if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                if current:
+                    out.append((depth, current))
+                current = []
+                continue
+            current.append(_Tok(tok, starts))
+        if current:
+            out.append((depth, current))
+        return out
+
+    # --------------------------------------------------------------- bindings
+    def _bind(self, toks: list[_Tok]) -> None:
+        first = toks[0].string
+        if first == "import":
+            for chain, alias in _import_items(toks[1:]):
+                path = ".".join(t.string for t in chain)
+                if path.split(".")[0] != "wit_world":
+                    continue
+                if alias is not None:
+                    self.bindings[alias.string] = path
+                else:
+                    self.bindings[chain[0].string] = chain[0].string
+        elif first == "from":
+            module, items = _from_items(toks)
+            if module is None or not module.startswith("wit_world"):
+                return
+            for name, alias in items:
+                if name == "*":
+                    for member in self._members(module):
+                        self.bindings[member] = f"{module}.{member}"
+                else:
+                    self.bindings[alias or name] = f"{module}.{name}"
+        elif len(toks) >= 3 and toks[0].type == tokenize.NAME and toks[1].string == "=":
+            target = toks[0].string
+            rest = toks[2:]
+            if any(t.string in _LOADERS for t in rest):
+                for t in rest:
+                    value = _string_value(t)
+                    if value is not None and value.startswith("wit_world"):
+                        self.bindings[target] = value
+                        return
+            chains = self._chains(rest)
+            if len(chains) == 1 and len(chains[0]) * 2 - 1 == len(rest):
+                path, _ = self._resolve(chains[0])
+                if path.startswith("wit_world"):
+                    self.bindings[target] = path
+
+    def _members(self, module: str) -> list[str]:
+        name = module.rsplit(".", 1)[-1]
+        if module == f"{IMPORTS}.host":
+            return list(self.s.host_functions)
+        if module == f"{IMPORTS}.types":
+            return list(self.s.types_members)
+        return []
+
+    def _resolve(self, chain: list[_Tok]) -> tuple[str, int]:
+        """The dotted path a chain names, and how many of its leading path parts come from a binding."""
+        head = chain[0].string
+        bound = self.bindings.get(head)
+        rest = [t.string for t in chain[1:]]
+        if bound is None:
+            return ".".join([head, *rest]), 0
+        return ".".join([bound, *rest]), bound.count(".") + 1
+
+    def _chains(self, toks: list[_Tok]) -> list[list[_Tok]]:
+        chains: list[list[_Tok]] = []
+        i, n = 0, len(toks)
+        while i < n:
+            t = toks[i]
+            if t.type == tokenize.NAME and not (i and toks[i - 1].string == "."):
+                chain = [t]
+                j = i + 1
+                while j + 1 < n and toks[j].string == "." and toks[j + 1].type == tokenize.NAME:
+                    chain.append(toks[j + 1])
+                    j += 2
+                chains.append(chain)
+                i = j
+            else:
+                i += 1
+        return chains
+
+    # --------------------------------------------------------------- lines
+    def _import_line(self, toks: list[_Tok], hits: Hits) -> None:
+        s = self.s
+        if toks[0].string == "import":
+            for chain, _alias in _import_items(toks[1:]):
+                self._module_path(chain, hits)
+            return
+        module, items = _from_items(toks)
+        if module is None or not module.startswith("wit_world"):
+            return
+        mod_toks = []
+        for t in toks[1:]:
+            if t.string == "import":
+                break
+            if t.type == tokenize.NAME:
+                mod_toks.append(t)
+        reported = self._module_path(mod_toks, hits)
+        parts = module.split(".")
+        names = {t.string: t for t in toks if t.type == tokenize.NAME}
+        for name, _alias in items:
+            tok = names.get(name)
+            if tok is None:
+                continue
+            path = f"{module}.{name}"
+            if path in self.modules and not reported:
+                hits.add(tok.start, tok.end, self.modules[path], path)
+            elif len(parts) == 3 and parts[:2] == ["wit_world", "imports"]:
+                member = self._member(parts[2], name)
+                if member is not None:
+                    hits.add(tok.start, tok.end, member, name)
+
+    def _module_path(self, chain: list[_Tok], hits: Hits) -> bool:
+        """Report ``wit_world.imports.host`` spelled out in ``chain``; True when reported."""
+        names = [t.string for t in chain]
+        if len(names) >= 3 and names[0] == "wit_world" and names[1] in ("imports", "exports"):
+            path = ".".join(names[:3])
+            if path in self.modules:
+                hits.add(chain[0].start, chain[2].end, self.modules[path], path)
+                return True
+        return False
+
+    def _member(self, module: str, name: str) -> V3Name | None:
+        """Is ``module.name`` a v3 spelling? (``module`` is a ``wit_world.imports`` module, snake)."""
+        s = self.s
+        if module == "host":
+            return s.host_functions.get(name) or s.methods.get(name)
+        if module == "types":
+            return s.types_members.get(name) or s.types.get(name)
+        if module in s.v4_modules:
+            return s.methods.get(name) or s.plain_methods.get(name) or s.types.get(name)
+        return None
+
+    def _definition(self, name: _Tok, depth: int, classes: list, hits: Hits) -> None:
+        s = self.s
+        in_export = bool(classes) and classes[-1][0] == depth and classes[-1][1]
+        if in_export and name.string in s.export_methods:
+            hits.add(name.start, name.end, s.export_methods[name.string])
+        elif not in_export:
+            self.local_defs.add(name.string)  # the file's own function of that name
+
+    def _code(self, toks: list[_Tok], hits: Hits) -> None:
+        s = self.s
+        callees: list[str | None] = []  # resolved callee of each open bracket
+        n = len(toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            if t.type == tokenize.NAME and not (i and toks[i - 1].string == "."):
+                chain = [t]
+                j = i + 1
+                while j + 1 < n and toks[j].string == "." and toks[j + 1].type == tokenize.NAME:
+                    chain.append(toks[j + 1])
+                    j += 2
+                self._chain(chain, hits)
+                if j < n and toks[j].string == "(":
+                    callees.append(self._resolve(chain)[0])
+                    i = j + 1
+                    continue
+                i = j
+                continue
+            if t.string in ("(", "[", "{"):
+                callees.append(None)
+            elif t.string in (")", "]", "}"):
+                if callees:
+                    callees.pop()
+            elif t.type == tokenize.STRING:
+                self._string(t, toks, i, callees, hits)
+            i += 1
+        # keyword arguments of host calls (`val=`) and record fields (`details_json=`)
+        depth_callee: list[str | None] = []
+        for k, t in enumerate(toks):
+            if t.string in ("(", "[", "{"):
+                prev = toks[k - 1] if k else None
+                depth_callee.append(self._callee_before(toks, k) if prev is not None and prev.type == tokenize.NAME else None)
+            elif t.string in (")", "]", "}"):
+                if depth_callee:
+                    depth_callee.pop()
+            elif (t.type == tokenize.NAME and k + 1 < n and toks[k + 1].string == "=" and depth_callee
+                  and toks[k - 1].string in ("(", ",")):
+                callee = depth_callee[-1] or ""
+                fn = callee.rsplit(".", 1)[-1]
+                if (fn, t.string) in s.params and callee.startswith(IMPORTS):
+                    hits.add(t.start, t.end, s.params[(fn, t.string)])
+                elif t.string in s.fields:
+                    hits.add(t.start, t.end, s.fields[t.string])
+
+    def _callee_before(self, toks: list[_Tok], k: int) -> str | None:
+        j = k - 1
+        chain = [toks[j]]
+        while j >= 2 and toks[j - 1].string == "." and toks[j - 2].type == tokenize.NAME:
+            chain.insert(0, toks[j - 2])
+            j -= 2
+        return self._resolve(chain)[0]
+
+    def _chain(self, chain: list[_Tok], hits: Hits) -> None:
+        s = self.s
+        path, bound = self._resolve(chain)
+        parts = path.split(".")
+
+        def index(part: int) -> int:  # which token of the chain spells ``parts[part]``
+            return part if bound == 0 else part - (bound - 1)
+
+        if len(parts) >= 3 and parts[0] == "wit_world" and parts[1] in ("imports", "exports"):
+            root, module = parts[1], parts[2]
+            v3_module = module in self.v3_modules
+            k = index(2)
+            if root == "exports" and module in s.export_classes and 0 <= k < len(chain):
+                hits.add(chain[k].start, chain[k].end, s.export_classes[module])
+                return
+            member_at = index(3)
+            if root == "imports" and len(parts) >= 4 and 0 <= member_at < len(chain):
+                member = self._member(module, parts[3])
+                if member is None and v3_module:
+                    member = s.interfaces[module]
+                if member is not None:
+                    hits.add(chain[member_at].start, chain[member_at].end, member, chain[member_at].string)
+                    return
+            if v3_module and 1 <= k < len(chain):
+                first = chain[0] if bound == 0 else chain[k]
+                shown = f"wit_world.{root}.{module}"
+                hits.add(first.start, chain[k].end, self.modules[shown], shown)
+                return
+        for k, tok in enumerate(chain):
+            name = tok.string
+            if name in s.types or name in s.export_classes:
+                hits.add(tok.start, tok.end, s.types.get(name) or s.export_classes[name])
+            elif k > 0 and name in s.methods and name not in self.local_defs:
+                hits.add(tok.start, tok.end, s.methods[name])
+            elif k > 0 and name in s.fields:
+                hits.add(tok.start, tok.end, s.fields[name])
+
+    def _string(self, t: _Tok, toks: list[_Tok], i: int, callees: list, hits: Hits) -> None:
+        s = self.s
+        raw = t.string
+        if not any(c in raw for c in ("wit_world", "rapidbyte", "-", "_")) and not raw.strip("\"'rbuRBU").isalpha():
+            return
+        value = _string_value(t)
+        if value is None:
+            return
+        if value in self.modules:
+            hits.add(t.start, t.end, self.modules[value], raw)
+            return
+        if "rapidbyte:connector" in value:
+            for m in _PACKAGE.finditer(raw):
+                iface = (m.group(1) or "").lstrip("%")
+                name = s.wit_interfaces.get(iface) if iface else None
+                name = name if name is not None and name.text != name.new else s.package
+                hits.add(t.start + m.start(), t.start + m.end(), name, m.group())
+            return
+        name = s.wit_names.get(value) if "-" in value else None
+        name = name or s.methods.get(value) or s.export_classes.get(value) or s.types.get(value)
+        if name is not None:
+            hits.add(t.start, t.end, name, raw)
+            return
+        if value in s.host_functions and callees and callees[-1] == "getattr" and i >= 2:
+            # getattr(<v3 host module>, "checkpoint")
+            first = [k for k in range(i - 1, -1, -1) if toks[k].string == "("]
+            if first:
+                args = self._chains(toks[first[0] + 1:i])
+                if args and self._resolve(args[0])[0] == f"{IMPORTS}.host":
+                    hits.add(t.start, t.end, s.host_functions[value], raw)
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def _string_value(t: _Tok) -> str | None:
+    if t.type != tokenize.STRING:
+        return None
+    prefix = t.string[: len(t.string) - len(t.string.lstrip("rRbBuUfF"))].lower()
+    if "f" in prefix or "b" in prefix:
+        return None
+    try:
+        value = ast.literal_eval(t.string)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _import_items(toks: list[_Tok]):
+    """(dotted name tokens, alias token or None) of ``import a.b as c, d``."""
+    chain: list[_Tok] = []
+    alias = None
+    expect_alias = False
+    for t in toks:
+        if t.string == ",":
+            if chain:
+                yield chain, alias
+            chain, alias, expect_alias = [], None, False
+        elif t.string == "as":
+            expect_alias = True
+        elif t.type == tokenize.NAME:
+            if expect_alias:
+                alias = t
+            else:
+                chain.append(t)
+    if chain:
+        yield chain, alias
+
+
+def _from_items(toks: list[_Tok]) -> tuple[str | None, list[tuple[str, str | None]]]:
+    """(module, [(name, alias)]) of ``from module import a as b, c`` (relative imports: None)."""
+    module_parts: list[str] = []
+    k = 1
+    while k < len(toks) and toks[k].string != "import":
+        if toks[k].string == "." and not module_parts:
+            return None, []
+        if toks[k].type == tokenize.NAME:
+            module_parts.append(toks[k].string)
+        k += 1
+    items: list[tuple[str, str | None]] = []
+    name = None
+    expect_alias = False
+    for t in toks[k + 1:]:
+        if t.string == "*":
+            items.append(("*", None))
+        elif t.string == "as":
+            expect_alias = True
+        elif t.type == tokenize.NAME:
+            if expect_alias and name is not None:
+                items[-1] = (name, t.string)
+                expect_alias = False
+            else:
+                name = t.string
+                items.append((name, None))
+    return (".".join(module_parts) or None), items
+
+
+def scan_python(text: str, spellings: V3Spellings) -> Hits:
+    return PythonScanner(spellings, text).scan()
