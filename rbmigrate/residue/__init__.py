@@ -16,11 +16,10 @@ the original file) and :mod:`.check` (the pass itself).
 
 from __future__ import annotations
 
+from ..model import RESIDUE_RULE_ID as RULE_ID
 from .gate import KINDS, scan_kind
 from .hits import Hit, Hits
 from .spellings import V3Name, V3Spellings, spellings_for
-
-RULE_ID = "RB920"
 
 
 def scan_text(kind: str, text: str, spellings: V3Spellings, protocol: bool | None = None) -> Hits:

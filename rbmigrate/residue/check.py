@@ -1,9 +1,13 @@
 """The pass: scan the planned output of a unit's files and report what is still v3 (RB920).
 
-Covered, and so not reported, is a spelling on the line of a finding an adapter
-made for the file (after mapping it back to the original, see :mod:`.locate`):
-the adapter has already told the user about that line (an RB904 string, an
-RB906 collision, an RB910 name in a v4 package, …).
+Covered, and so not reported, is a spelling on the line of a blocking finding
+(error or warning) an adapter made for the file, or in the statement or item
+that starts at it (after mapping the spelling back to the original, see
+:mod:`.locate`): the adapter has already told the user what to do there (an
+RB906 collision, an RB910 name in a v4 package, an RB001 binding tree, an RB903
+template, …). Informational findings cover nothing: they say "prose, left as
+it is" (RB904), and the pass never reports prose, only code and strings that are
+a whole protocol name, such as ``importlib.import_module("wit_world.imports.host")``.
 
 An edit never covers anything by itself: the pass reads the output, in which
 every planned edit is already applied, so a spelling still there was either
@@ -113,7 +117,7 @@ def _report(fres: FileResult, kind: str, data: bytes, text: str, found: list, ru
             severity: Severity) -> None:
     before = fres.before
     mapping = OutputMap(before, data, fres.edits) if fres.after is not None and fres.after is data else None
-    covered = covered_lines(before, kind, fres.findings)
+    covered = covered_lines(before, kind, [f for f in fres.findings if f.severity.blocking])
     ascii_only = len(text) == len(data)
     seen = set()
     for hit in found:

@@ -38,8 +38,11 @@ class Gates:
         variants = _alt({v for _, v in s.variants})
         roles = _alt(set(s.role_traits) | {"Guest"})
         package = r"rapidbyte:connector"
+        bare_kebab = rf"(?<![\w-])(?:{_alt(kebab)})(?![\w-])"  # a WIT name in a code span of a comment
+        generic = [bare_kebab, r"connector\s*::", rf"\b(?:{owners})\s*::\s*(?:{variants})\b",
+                   rf"\bContext\s*::\s*(?:{plain})\b"]  # what code spans of comments and docstrings hold
         rust = [
-            _alt(code_words), package, r"connector\s*::", r"\bmod\s+connector\b",
+            _alt(code_words), package, r"connector\s*::", r"\bmod\s+connector\b", bare_kebab,
             rf"[.:]\s*(?:{plain})\b", rf"\bfn\s+(?:{plain})\b",
             rf"\b(?:{owners})\s*::\s*(?:{variants})\b",
             r'(?i:protocol_version)\s*[(:=][^;\n"]{0,40}?"[23]"',
@@ -49,19 +52,22 @@ class Gates:
         ]
         python = [
             _alt(code_words | set(s.export_classes) | kebab),
-            rf"wit_world\.(?:imports|exports)\.(?:{v3_modules})\b",
-            rf"wit_world[\w.]*\s+import\s+\(?[^)]*?\b(?:{v3_modules}|imports)\b",
+            rf"wit_world\.(?:imports|exports)\.(?:{v3_modules})(?![\w])",
+            rf"wit_world[\w.]*\s+import\s+(?:\([^)]*|[^\n]*)\b(?:{v3_modules}|imports)(?![\w.])",
             rf"\b(?:{_alt(s.v4_modules)})\s*\.\s*(?:{plain})\b",
-            package,
+            package, *generic,
         ]
         wit = [
-            package, _alt(kebab),
-            rf"\b(?:interface|import|export|use)\s+(?:{_alt(s.wit_interfaces)})\b",
-            rf"\b(?:{_alt(s.wit_functions)})\s*:\s*func\b",
+            package + r"[/%\w-]*@3\.0\.0", package + rf"/%?(?:{_alt(s.wit_interfaces)})(?![\w-])",
+            bare_kebab,
+            rf"\b(?:interface|import|export|use)\s+%?(?:{_alt(s.wit_interfaces)})(?![\w-])",
+            rf"(?<![\w-])%?(?:{_alt(s.wit_functions)})\s*:\s*func\b",
+            rf"(?<![\w-])%?(?:{_alt(s.wit_interfaces)})\s*\.\s*\{{",
         ]
+        whole_kebab = rf"[\"'](?:{_alt(kebab)})[\"']"
         toml = [package, r"rapidbyte-sdk", r"protocol_version\s*=\s*['\"]*[23]", r"wit_world\.(?:imports|exports)\.",
-                _alt(kebab)]
-        json = [package, r'"protocol_version"\s*:\s*"?[23]', r"wit_world\.(?:imports|exports)\.", _alt(kebab)]
+                whole_kebab]
+        json = [package, r'"protocol_version"\s*:\s*"?[23]', r"wit_world\.(?:imports|exports)\.", whole_kebab]
         markdown = sorted(set(rust + python + wit + toml + json))
         self.by_kind = {
             kind: re.compile("|".join(parts).encode())

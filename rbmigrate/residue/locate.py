@@ -99,6 +99,9 @@ _ITEM_PREFIX = re.compile(
 )
 
 
+_ATTACHED = re.compile(r"[ \t]*(?:///|#\[|#!\[|/\*\*|\*)")
+
+
 def covered_lines(before: bytes, kind: str, findings) -> set[int]:
     """Lines of the original file that the given findings cover: each finding's line, and the
     statement or item that starts at it (an adapter reports a construct it leaves as it is, such
@@ -121,6 +124,10 @@ def covered_lines(before: bytes, kind: str, findings) -> set[int]:
         end = statement_end(text, at)
         last = bisect.bisect_right(starts, max(at, end - 1))
         lines.update(range(f.line, last + 1))
+        first = f.line  # and the item's doc comment and attributes right above it
+        while first > 1 and _ATTACHED.match(text, starts[first - 2], starts[first - 1]):
+            first -= 1
+            lines.add(first)
     return lines
 
 

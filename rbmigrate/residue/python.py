@@ -14,16 +14,20 @@ the word is a renamed host function (``host_io.checkpoint``), a name imported
 from such a module, a keyword argument of a host call (``val=``), and a method
 of a class deriving from a ``wit_world.exports`` class (``def discover``).
 
-A *distinctive* name (``emit_batch``, ``ValidationResult``, ``SourceConnector``)
-is v3 as any name token, except a function the file defines at module level or
-in an ordinary class (a helper named like the host function), which is trusted
-for bare calls and for attribute calls on receivers not bound to ``wit_world``.
+A *distinctive* PascalCase name (``ValidationResult``, ``SourceConnector``) is v3
+as any name token. A distinctive function name (``emit_batch``) is v3 as an
+attribute, as a name bound from ``wit_world``, and as a bare name the file binds
+nowhere (its import was rewritten, its uses were not); a function the file
+defines itself (a helper named like the host function) is trusted for bare
+calls and for attribute calls on receivers not bound to ``wit_world``. The same
+goes for ``host`` and ``types`` used as modules while bound nowhere.
 
-String constants count when they are a whole protocol name: a module path
-(``"wit_world.imports.host"``), a package string (``"rapidbyte:connector/host@3.0.0"``),
-a WIT name (``"emit-batch"``), a distinctive name (``getattr(m, "emit_batch")``),
-or a plain host function named to ``getattr`` on a v3 host module. Comments and
-the prose inside other strings are never looked at.
+String constants count when they name the protocol as code does: a module path
+(``importlib.import_module("wit_world.imports.host")``), a package string
+(``"rapidbyte:connector/host@3.0.0"``), or a host function named to ``getattr`` on
+the v3 host module. Any other string holding a v3 name is a label or prose (the
+adapter lists it, RB904). Comments and docstrings are looked at only inside code
+spans (backticks), as code of no known language.
 """
 
 from __future__ import annotations
@@ -59,6 +63,9 @@ class PythonScanner:
         self.local_defs: set[str] = set()
         self.modules = spellings.python_modules()  # v3 module paths
         self.v3_modules = {snake for snake in spellings.interfaces}
+        self.defined: set[str] = set()  # every name the file binds somehow (imports, defs, targets, params)
+        self.star = False  # a star import from outside wit_world: any name may be bound
+        self.comments: list[_Tok] = []
 
     # --------------------------------------------------------------- entry
     def scan(self, hits: Hits | None = None) -> Hits:
@@ -69,6 +76,7 @@ class PythonScanner:
             return hits  # not Python the tokenizer can read: the adapter reports it, if it is ours
         for _depth, toks in lines:  # bindings first: a use may come before its import (functions)
             self._bind(toks)
+            self._define(toks)
         classes: list[tuple[int, bool]] = []  # (body depth, derives from a wit_world export)
         for depth, toks in lines:  # definitions next: a method may be called above its `def`
             while classes and depth < classes[-1][0]:
@@ -87,12 +95,14 @@ class PythonScanner:
                 self._import_line(toks, hits)
             else:
                 self._code(toks, hits)
+            if len(toks) == 1 and toks[0].type == tokenize.STRING and "`" in toks[0].string:
+                self._spans(toks[0], hits)  # a docstring's code spans
+        for comment in self.comments:
+            self._spans(comment, hits)
         return hits
 
     def _logical_lines(self) -> list[tuple[int, list[_Tok]]]:
-        starts = [0]
-        for line in self.text.splitlines(keepends=True):
-            starts.append(starts[-1] + len(line))
+        starts = [0] + [m.end() for m in re.finditer("\n", self.text)]  # lines as tokenize counts them
         out: list[tuple[int, list[_Tok]]] = []
         depth = 0
         current: list[_Tok] = []
@@ -103,6 +113,8 @@ class PythonScanner:
             if tok.type == tokenize.DEDENT:
                 depth -= 1
                 continue
+            if tok.type == tokenize.COMMENT and "`" in tok.string:
+                self.comments.append(_Tok(tok, starts))
             if tok.type in _SKIP:
                 continue
             if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
@@ -152,6 +164,63 @@ class PythonScanner:
                 if path.startswith("wit_world"):
                     self.bindings[target] = path
 
+    def _define(self, toks: list[_Tok]) -> None:
+        """Collect the names a logical line binds (an over-approximation: a name it may bind)."""
+        names = [t for t in toks if t.type == tokenize.NAME]
+        if not names:
+            return
+        first = toks[0].string
+        if first in ("import", "from"):
+            if first == "from" and toks[-1].string == "*":
+                module, _ = _from_items(toks)
+                if module is None or not module.startswith("wit_world"):
+                    self.star = True
+            after = False
+            for t in toks:
+                if t.string == "import":
+                    after = True
+                elif after and t.type == tokenize.NAME and t.string != "as":
+                    self.defined.add(t.string)
+            if first == "import":
+                self.defined.update(chain[0].string for chain, _ in _import_items(toks[1:]))
+            return
+        binders = {"def", "class", "as", "for", "global", "nonlocal", "lambda", "del"}
+        in_params = False
+        depth = 0
+        for k, t in enumerate(toks):
+            if t.string in ("(", "[", "{"):
+                depth += 1
+            elif t.string in (")", "]", "}"):
+                depth -= 1
+                if depth == 0:
+                    in_params = False
+            if t.type != tokenize.NAME:
+                continue
+            prev = toks[k - 1].string if k else ""
+            nxt = toks[k + 1].string if k + 1 < len(toks) else ""
+            param = in_params and prev in ("(", ",", "*", "**", "lambda") and depth <= 1
+            if prev in binders or nxt in ("=", ":=") or param or (k == 0 and nxt == ":"):
+                self.defined.add(t.string)
+            if t.string in ("def", "lambda"):
+                in_params = True  # the parameters, up to the closing parenthesis (or `:`)
+            if t.string == "for":  # every name of a loop target, up to `in`
+                for u in toks[k + 1:]:
+                    if u.string == "in":
+                        break
+                    if u.type == tokenize.NAME:
+                        self.defined.add(u.string)
+            if nxt == ":" and in_params and depth == 0:
+                in_params = False
+
+    def _spans(self, tok: _Tok, hits: Hits) -> None:
+        """Code spans (backticks) in a docstring or a comment: code of no known language."""
+        from .text import scan_code
+
+        for span in re.finditer(r"`([^`\n]+)`", tok.string):
+            at = tok.start + span.start(1)
+            for hit in scan_code(span.group(1), self.s).sorted():
+                hits.add(at + hit.start, at + hit.end, hit.name, hit.shown)
+
     def _members(self, module: str) -> list[str]:
         name = module.rsplit(".", 1)[-1]
         if module == f"{IMPORTS}.host":
@@ -164,6 +233,8 @@ class PythonScanner:
         """The dotted path a chain names, and how many of its leading path parts come from a binding."""
         head = chain[0].string
         bound = self.bindings.get(head)
+        if bound is None and head in self.v3_modules and len(chain) > 1 and head not in self.defined and not self.star:
+            bound = f"{IMPORTS}.{head}"  # bound nowhere: the v3 module it is named after (its import was rewritten)
         rest = [t.string for t in chain[1:]]
         if bound is None:
             return ".".join([head, *rest]), 0
@@ -334,6 +405,10 @@ class PythonScanner:
                 hits.add(tok.start, tok.end, s.types.get(name) or s.export_classes[name])
             elif k > 0 and name in s.methods and name not in self.local_defs:
                 hits.add(tok.start, tok.end, s.methods[name])
+            elif k == 0 and name not in self.defined and not self.star and (
+                    name in s.methods or (name in s.plain_methods and self.bindings)):
+                # bound nowhere: the host function it was imported as (its import was rewritten)
+                hits.add(tok.start, tok.end, s.methods.get(name) or s.plain_methods[name])
             elif k > 0 and name in s.fields:
                 hits.add(tok.start, tok.end, s.fields[name])
 
@@ -352,13 +427,8 @@ class PythonScanner:
             for m in _PACKAGE.finditer(raw):
                 iface = (m.group(1) or "").lstrip("%")
                 name = s.wit_interfaces.get(iface) if iface else None
-                name = name if name is not None and name.text != name.new else s.package
+                name = name if name is not None else s.package
                 hits.add(t.start + m.start(), t.start + m.end(), name, m.group())
-            return
-        name = s.wit_names.get(value) if "-" in value else None
-        name = name or s.methods.get(value) or s.export_classes.get(value) or s.types.get(value)
-        if name is not None:
-            hits.add(t.start, t.end, name, raw)
             return
         if value in s.host_functions and callees and callees[-1] == "getattr" and i >= 2:
             # getattr(<v3 host module>, "checkpoint")

@@ -6,8 +6,10 @@ it skips what is not code (comments, strings, char literals), except that
 
 - code spans and fenced examples in comments are scanned as code,
 - raw strings (``r#"…"#``, the usual shape of code templates) are scanned as code,
-- ordinary strings are checked for protocol strings (``"rapidbyte:connector/host@3.0.0"``,
-  a WIT name such as ``"emit-batch"``, a linker's ``add_func("checkpoint", …)``).
+- ordinary strings are checked for protocol strings: a package string
+  (``"rapidbyte:connector/host@3.0.0"``) anywhere, a WIT function name where a function is
+  looked up by name (``add_func("emit-batch", …)``, ``get_func``, ``get_export``); any other
+  string holding a v3 name is a label (the adapter lists it, RB904).
 
 Only the tokens that can be a v3 spelling are looked at, with the few tokens
 before and after them; braces are tracked so that a ``fn`` knows the ``impl``,
@@ -43,6 +45,7 @@ import re
 
 from .hits import Hits
 from .spellings import V3Name, V3Spellings
+from .text import scan_code
 
 _PROTOCOL_TRAITS = {"Host", "HostImports", "Guest"}
 _PROTOCOL_TYPES = {"Context", "WitHostImports"}
@@ -53,9 +56,11 @@ _RUST_FENCES = {"", "rust", "rs", "no_run", "ignore", "should_panic", "compile_f
 class _Patterns:
     def __init__(self, s: V3Spellings):
         words = set(s.methods) | set(s.always) | set(s.types) | set(s.fields) | set(s.plain_methods)
-        words |= {owner for owner, _ in s.variants} | {"rapidbyte", "protocol_version", "PROTOCOL_VERSION"}
+        words |= {owner for owner, _ in s.variants} | {"rapidbyte", "protocol_version", "PROTOCOL_VERSION", "Self"}
         fn_words = (set(s.role_methods) | set(s.export_methods)) - words
         alternation = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+        owners = "|".join(sorted({re.escape(owner) for owner, _ in s.variants}))
+        self.words = re.compile(rf"(?<![\w$])(?:{alternation})\b")  # inside item headers
         fn_alternation = "|".join(sorted(map(re.escape, fn_words), key=len, reverse=True))
         self.master = re.compile(
             r"(?P<line>//[^\n]*)"
@@ -66,6 +71,7 @@ class _Patterns:
             r"|(?P<impl>\bimpl\b[^{};]*\{)"
             r"|(?P<trait>\btrait\s+[A-Za-z_]\w*[^{};]*\{)"
             r"|(?P<mod>\bmod\s+[A-Za-z_]\w*\s*\{)"
+            rf"|(?P<enum>\benum\s+(?:{owners})\b[^{{}};]*\{{)"
             r"|(?P<open>\{)|(?P<close>\})"
             rf"|(?P<fnword>\bfn\s+(?:{fn_alternation})\b)"
             rf"|(?P<word>(?<![\w$])(?:{alternation})\b)",
@@ -76,7 +82,7 @@ class _Patterns:
             r"|(?P<recv>(?:\$|#)?[A-Za-z_]\w*)\s*(?:\(\s*\)\s*)?\.|(?P<dot>[\])?!]\s*\.)"
             r"|(?P<owner>(?:\$|#)?[A-Za-z_]\w*)\s*(?:<[^<>;{}]*>\s*)?::|(?P<path>::))\s*$"
         )
-        self.linker_call = re.compile(r"\w*func\w*\s*\(\s*(?:\"[^\"]*\"\s*,\s*)?$")
+        self.linker_call = re.compile(r"\w*(?:func|export)\w*\s*\(\s*(?:[^(),;]*,\s*)?$")
         self.package = re.compile(r"rapidbyte:connector(?:/(%?[a-z][a-z0-9-]*))?@3\.0\.0")
         self.wit_strings = {name: v for name, v in s.wit_names.items() if "-" in name}
         self.linker_names = {name: v for name, v in s.wit_functions.items() if "-" not in name}
@@ -100,6 +106,7 @@ _TYPED = re.compile(
 )
 _STD_CONTEXT = re.compile(r"\btask\s*::\s*(?:\{[^}]*\bContext\b|Context\b)")
 _SPAN = re.compile(r"`([^`\n]+)`")
+_LINE_RUN = re.compile(r"//[^\n]*(?:\n[ \t]*//[^\n]*)*")
 _FENCE = re.compile(r"\s*(?:```|~~~)\s*([\w-]*)")
 _DOC = re.compile(r"\s*(?:///|//!|//|/\*\*|/\*!|/\*|\*)?")
 _IDENT = re.compile(r"(?:\$|#)?[A-Za-z_]\w*")
@@ -110,9 +117,14 @@ _VARIANT = re.compile(r"\s*::\s*([A-Za-z_]\w*)\b")
 _ALIAS = re.compile(r"\s*(?:as\s+([A-Za-z_]\w*)\s*)?;|\s*::\s*\{\s*self\b")
 
 
+_LET_UNTYPED = re.compile(r"\blet\s+(?:mut\s+)?([A-Za-z_]\w*)\s*=")
+
+
 def typed_names(text: str) -> set[str]:
-    """Names declared in this text with a type other than ``Context`` (``queue: &mut Queue``)."""
-    return {m.group(1).lstrip("$") for m in _TYPED.finditer(text) if m.group(2) != "Context"}
+    """Names this text only ever declares with a type other than ``Context`` (``queue: &mut Queue``);
+    a name also bound by an untyped ``let`` somewhere may be anything there."""
+    typed = {m.group(1).lstrip("$") for m in _TYPED.finditer(text) if m.group(2) != "Context"}
+    return typed - {m.group(1) for m in _LET_UNTYPED.finditer(text)}
 
 
 def context_names(text: str) -> set[str]:
@@ -135,14 +147,15 @@ class RustScanner:
     """Scan one Rust text (a file, a raw string, a code span) for v3 spellings."""
 
     def __init__(self, spellings: V3Spellings, text: str, ctx_names: set[str] | None = None,
-                 std_context: bool | None = None, root: "RustScanner | None" = None):
+                 std_context: bool | None = None, root: "RustScanner | None" = None,
+                 parent: "RustScanner | None" = None):
         self.s = spellings
         self.p = _patterns(spellings)
         self.text = text
-        self.ctx = context_names(text) if ctx_names is None else ctx_names
-        self.std_context = _STD_CONTEXT.search(text) is not None if std_context is None else std_context
+        self._ctx = ctx_names
+        self._std_context = std_context
         self.root = root or self
-        self.other_types = root.other_types if root else typed_names(text)  # receivers known not to be the context
+        self.parent = parent  # the text this one is nested in (a raw string, a comment): same names
         self.stack: list[tuple] = []  # one label per open brace
         self.local_free: set[str] = root.local_free if root else set()  # own items with a v3 name (helpers, locals)
         self.local_methods: set[str] = root.local_methods if root else set()  # methods of non-protocol types
@@ -150,6 +163,28 @@ class RustScanner:
         self.deferred: list[tuple] = []  # (scanner, hits, word…): decided once every text of the crate is seen
         self.skips: list[tuple[int, int]] = []  # comments and strings (not code)
         self.hits: Hits | None = None
+
+    # names the text declares, computed when a decision needs them (most files never do)
+    @property
+    def ctx(self) -> set[str]:
+        if self._ctx is None:
+            self._ctx = self.parent.ctx if self.parent is not None else context_names(self.text)
+        return self._ctx
+
+    @property
+    def std_context(self) -> bool:
+        if self._std_context is None:
+            parent = self.parent
+            self._std_context = parent.std_context if parent is not None else _STD_CONTEXT.search(self.text) is not None
+        return self._std_context
+
+    @property
+    def other_types(self) -> set[str]:  # receivers known not to be the context
+        if self.root is not self:
+            return self.root.other_types
+        if getattr(self, "_other", None) is None:
+            self._other = typed_names(self.text)
+        return self._other
 
     # --------------------------------------------------------------- the scan
     def scan(self, hits: Hits | None = None, defer: bool = False) -> Hits:
@@ -175,10 +210,12 @@ class RustScanner:
             elif kind == "str":
                 self.skips.append((m.start(), pos))
                 self._string(m.start(), pos, hits)
-            elif kind == "line":
+            elif kind == "line":  # with the comment lines right below it (a doc block, a fenced example)
+                run = _LINE_RUN.match(text, m.start())
+                pos = run.end()
                 self.skips.append((m.start(), pos))
-                if "`" in m.group():
-                    self._comment(m.start(), m.group(), hits)
+                if "`" in run.group():
+                    self._comment(m.start(), run.group(), hits)
             elif kind == "block":
                 pos = _block_end(text, m.start())
                 self.skips.append((m.start(), pos))
@@ -195,11 +232,15 @@ class RustScanner:
             elif kind == "char":
                 self.skips.append((m.start(), pos))
             elif kind == "impl":
+                self._header_words(m, hits)
                 self.stack.append(_impl_label(m.group()))
             elif kind == "trait":
+                self._header_words(m, hits)
                 self.stack.append(("trait", re.match(r"trait\s+([A-Za-z_]\w*)", m.group()).group(1)))
             elif kind == "mod":
                 self._mod(m, hits)
+            elif kind == "enum":
+                self._enum(m, hits)
             elif kind == "fnword":
                 word = m.group().split()[-1]
                 self._definition(pos - len(word), pos, word, self._label(), hits)
@@ -211,6 +252,13 @@ class RustScanner:
     def _label(self) -> tuple:
         return self.stack[-1] if self.stack else ("top",)
 
+    def _impl_of(self) -> str:
+        """The type of the innermost ``impl`` block around here ("" outside any)."""
+        for label in reversed(self.stack):
+            if label[0] == "impl":
+                return label[2]
+        return ""
+
     def _word(self, start: int, end: int, word: str, hits: Hits) -> None:
         s, text = self.s, self.text
         if word == "rapidbyte":
@@ -220,6 +268,12 @@ class RustScanner:
             m = _PROTOCOL_VERSION.match(text, end)
             if m:
                 hits.add(m.start(1) - 1, m.end(1) + 1, s.protocol_version, f'"{m.group(1)}"')
+            return
+        if word == "Self":
+            label = self._impl_of()
+            m = _VARIANT.match(text, end)
+            if label and m and (label, m.group(1)) in s.variants:
+                hits.add(m.start(1), m.end(1), s.variants[(label, m.group(1))], f"Self::{m.group(1)}")
             return
         if word in self.p.variant_owners:
             m = _VARIANT.match(text, end)
@@ -346,6 +400,21 @@ class RustScanner:
             if rest is not None:
                 self.modules[rest.group(1) or name] = s.interfaces[name]
 
+    def _header_words(self, m: re.Match, hits: Hits) -> None:
+        """Names in an item header (``impl From<ValidationResult> for HostTcpStream {``)."""
+        for w in self.p.words.finditer(self.text, m.start() + 4, m.end() - 1):
+            self._word(w.start(), w.end(), w.group(), hits)
+
+    def _enum(self, m: re.Match, hits: Hits) -> None:
+        """The definition of an SDK enum whose v3 variants are renamed (``enum CheckpointKind { Dest }``)."""
+        owner = re.match(r"enum\s+(\w+)", m.group()).group(1)
+        self.stack.append(("enum", owner))
+        end = _matching(self.text, m.end() - 1)
+        olds = "|".join(re.escape(old) for o, old in self.s.variants if o == owner)
+        for v in re.finditer(rf"(?:^|[{{,])\s*(?:#\[[^\]]*\]\s*|//[^\n]*\n\s*)*({olds})\b", self.text[:end], re.M):
+            if v.start(1) >= m.end():
+                hits.add(v.start(1), v.end(1), self.s.variants[(owner, v.group(1))], f"{owner}::{v.group(1)}")
+
     def _mod(self, m: re.Match, hits: Hits) -> None:
         name = re.match(r"mod\s+([A-Za-z_]\w*)", m.group()).group(1)
         parent = self._label()
@@ -364,12 +433,13 @@ class RustScanner:
             for m in p.package.finditer(body):
                 iface = (m.group(1) or "").lstrip("%")
                 name = self.s.wit_interfaces.get(iface) if iface else None
-                name = name if name is not None and name.text != name.new else self.s.package
+                name = name if name is not None else self.s.package
                 hits.add(body_start + m.start(), body_start + m.end(), name, m.group())
-        if body in p.wit_strings:
-            hits.add(start, end, p.wit_strings[body], f'"{body}"')
-        elif body in p.linker_names and p.linker_call.search(text, max(0, start - 120), start):
-            hits.add(start, end, p.linker_names[body], f'"{body}"')
+        # a WIT function name is a protocol string where a function is looked up by name (a linker's
+        # `add_func("emit-batch", …)`, `get_func`, `get_export`); anywhere else it is a label (RB904)
+        name = p.wit_strings.get(body) or p.linker_names.get(body)
+        if name is not None and p.linker_call.search(text, max(0, start - 120), start):
+            hits.add(start, end, name, f'"{body}"')
 
     def _comment(self, start: int, body: str, hits: Hits) -> None:
         """Code spans and fenced examples in a comment, scanned as Rust."""
@@ -387,12 +457,15 @@ class RustScanner:
                     self._code(start + offset + prefix, content, hits)
             else:
                 for span in _SPAN.finditer(content):
-                    self._code(start + offset + prefix + span.start(1), span.group(1), hits)
+                    at = start + offset + prefix + span.start(1)
+                    self._code(at, span.group(1), hits)
+                    for hit in scan_code(span.group(1), self.s).sorted():  # `rapidbyte:connector/host@3.0.0`
+                        hits.add(at + hit.start, at + hit.end, hit.name, hit.shown)
             offset += len(line)
 
     def _code(self, at: int, code: str, hits: Hits) -> None:
         """Code inside a raw string or a comment: hits go straight into ``hits`` (shifted)."""
-        inner = RustScanner(self.s, code, self.ctx, self.std_context, root=self.root)
+        inner = RustScanner(self.s, code, root=self.root, parent=self)
         inner.modules = self.modules
         inner.scan(_Shifted(hits, at))
 

@@ -194,7 +194,7 @@ def _derive(table: RuleTable) -> V3Spellings:
         if old.endswith("-connector"):
             s.export_classes[pascal(old)] = V3Name(pascal(old), r.rule_id, pascal(r.new.wit))
             acc = bindgen_accessor(old)
-            s.always[acc] = V3Name(acc, "RB410", bindgen_accessor(r.new.wit))
+            s.always[acc] = V3Name(acc, r.rule_id, bindgen_accessor(r.new.wit))  # as the adapter files it
     # rules with no WIT origin, in their language's spelling
     for rule in table:
         for spec in (rule.rust, rule.python):

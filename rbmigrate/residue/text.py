@@ -29,7 +29,7 @@ _SDK_V3 = re.compile(r"\s*(?:[\^~=]|>=)?\s*3(?:\.\d+){0,2}(?:\.\*)?\s*")
 def _package_name(value_match: re.Match, s: V3Spellings) -> V3Name:
     iface = (value_match.group(1) or "").lstrip("%")
     name = s.wit_interfaces.get(iface) if iface else None
-    return name if name is not None and name.new and name.text != name.new else s.package
+    return name if name is not None else s.package  # the interface's rule (every v3 interface is renamed)
 
 
 def _whole(value: str, s: V3Spellings) -> V3Name | None:

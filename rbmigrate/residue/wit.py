@@ -14,6 +14,8 @@ version and the v3 names it imports). Comments are not looked at.
 
 from __future__ import annotations
 
+import re
+
 from .hits import Hits
 from .spellings import V3Name, V3Spellings
 
@@ -21,15 +23,16 @@ _TRIVIA = {"whitespace", "line-comment", "doc-comment", "block-comment", "block-
 _IFACE_KEYWORDS = {"interface", "import", "export", "use", "/"}
 
 
-def declares_protocol(data: bytes) -> bool | None:
-    """True/False when the file declares a package (ours or not), None when it declares none."""
-    toks = _significant(data)
-    if toks is None:
-        return None
-    for i, t in enumerate(toks):
-        if t.kind == "package":
-            return _is_protocol_package(toks, i + 1)
-    return None
+_PACKAGE_DECL = re.compile(rb"(?m)^\s*package\s+([%\w-]+)\s*:\s*([%\w-]+)\s*(?:@\s*([0-9][0-9.]*))?")
+
+
+def declares_protocol(data: bytes) -> bool:
+    """Does the file declare ``package rapidbyte:connector`` at version 3, 4 or none? (A line scan:
+    the package declaration opens the file, before anything a comment could hide.)"""
+    m = _PACKAGE_DECL.search(data)
+    if m is None or (m.group(1), m.group(2)) != (b"rapidbyte", b"connector"):
+        return False
+    return m.group(3) is None or m.group(3) in _VERSIONS
 
 
 def _significant(data: bytes):
@@ -129,7 +132,7 @@ def _path(toks, i: int, hits: Hits, s: V3Spellings) -> None:
         version = b"".join(t.text for t in toks[j + 1:j + 6])
         if version == b"3.0.0":
             end = toks[j + 5].start + len(toks[j + 5].text)
-            rule = iface if iface is not None and iface.new else s.package
+            rule = iface if iface is not None else s.package
             hits.add(toks[j].start, end, rule, "@3.0.0")
         j += 6
     if iface is not None and j + 1 < n and toks[j].kind == "." and toks[j + 1].kind == "{":
