@@ -5,7 +5,8 @@ package folder, except that a WIT folder inside a crate or connector belongs to
 it, and so does a WIT package's ``deps/``; files outside any unit belong to a
 unit rooted at the path the user gave.
 
-Which files are looked at:
+Which files are looked at: those of an adapter's language, and ``.toml``,
+``.json`` and Markdown files, which the residue pass scans (RB920);
 
 - in a git work tree, the files git lists (``git ls-files -co --exclude-standard``:
   tracked plus untracked-but-not-ignored, so every ``.gitignore``, ``.git/info/exclude``
