@@ -1,4 +1,4 @@
-"""Python (componentize-py guests): v3 spellings left in a file, found with :mod:`tokenize`.
+"""Python (componentize-py guests): v3 spellings left in a file, found token by token.
 
 Names are resolved the way Python binds them, per file and without running
 anything: every import form of ``wit_world`` (``import wit_world.imports.host
@@ -33,26 +33,42 @@ spans (backticks), as code of no known language.
 from __future__ import annotations
 
 import ast
-import io
+import functools
 import re
-import tokenize
+import tokenize  # token types only: the lexer is ours (see ``_logical_lines``)
 
 from .hits import Hits
 from .spellings import EXPORTS, IMPORTS, V3Name, V3Spellings
 
 _PACKAGE = re.compile(r"rapidbyte:connector(?:/(%?[a-z][a-z0-9-]*))?@3\.0\.0")
 _LOADERS = ("import_module", "__import__", "modules")
-_SKIP = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
 
 
 class _Tok:
     __slots__ = ("type", "string", "start", "end")
 
-    def __init__(self, tok: tokenize.TokenInfo, starts: list[int]):
-        self.type = tok.type
-        self.string = tok.string
-        self.start = starts[tok.start[0] - 1] + tok.start[1]
-        self.end = starts[tok.end[0] - 1] + tok.end[1]
+    def __init__(self, type_: int, string: str, start: int, end: int):
+        self.type = type_
+        self.string = string
+        self.start = start
+        self.end = end
+
+
+_LEX = re.compile(
+    r"(?:[ \t\f]+|\\\r?\n)*"  # blanks and line continuations before the token
+    r"(?:(?P<nl>\r?\n|\r)"
+    r"|(?P<comment>\#[^\r\n]*)"
+    r"|(?P<string>(?:[rRbBuUfF]{1,2})?(?:"
+    r"'{3}(?:[^'\\]|\\.|'(?!''))*(?:'{3}|$)"  # '''…'''
+    r'|"{3}(?:[^"\\]|\\.|"(?!""))*(?:"{3}|$)'  # """…"""
+    r"|'(?:[^'\\\r\n]|\\.)*'"
+    r'|"(?:[^"\\\r\n]|\\.)*"))'
+    r"|(?P<name>[^\W\d]\w*)"
+    r"|(?P<number>\d[\w.]*|\.\d\w*)"
+    r"|(?P<op>\*\*=?|//=?|->|:=|[<>!=]=|<<=?|>>=?|[-+*/%&|^@]=|\.\.\.|[^\s\w]))",
+    re.S,
+)
+_TYPES = {"string": tokenize.STRING, "name": tokenize.NAME, "number": tokenize.NUMBER, "op": tokenize.OP}
 
 
 class PythonScanner:
@@ -70,13 +86,14 @@ class PythonScanner:
     # --------------------------------------------------------------- entry
     def scan(self, hits: Hits | None = None) -> Hits:
         hits = hits if hits is not None else Hits()
-        try:
-            lines = self._logical_lines()
-        except (tokenize.TokenError, IndentationError, SyntaxError):
-            return hits  # not Python the tokenizer can read: the adapter reports it, if it is ours
-        for _depth, toks in lines:  # bindings first: a use may come before its import (functions)
+        lines = self._logical_lines()
+        s = self.s
+        watched = _watched(s)  # the names `defined` is ever asked about
+        names_of = [{t.string for t in toks if t.type == tokenize.NAME} for _, toks in lines]
+        for (_depth, toks), names in zip(lines, names_of):  # bindings first: a use may come before its import
             self._bind(toks)
-            self._define(toks)
+            if names & watched or toks[0].string == "from":
+                self._define(toks)
         classes: list[tuple[int, bool]] = []  # (body depth, derives from a wit_world export)
         for depth, toks in lines:  # definitions next: a method may be called above its `def`
             while classes and depth < classes[-1][0]:
@@ -90,10 +107,12 @@ class PythonScanner:
                 at = 1 if first == "def" else 2
                 if len(toks) > at:
                     self._definition(toks[at], depth, classes, hits)
-        for _depth, toks in lines:
+        interesting = _interesting(s) | set(self.bindings)  # a line with none of these holds nothing to report
+        for (_depth, toks), names in zip(lines, names_of):
             if toks[0].string in ("import", "from"):
                 self._import_line(toks, hits)
-            else:
+            elif names & interesting or any(t.type == tokenize.STRING and ("wit_world" in t.string
+                                            or "rapidbyte" in t.string) for t in toks):
                 self._code(toks, hits)
             if len(toks) == 1 and toks[0].type == tokenize.STRING and "`" in toks[0].string:
                 self._spans(toks[0], hits)  # a docstring's code spans
@@ -102,29 +121,45 @@ class PythonScanner:
         return hits
 
     def _logical_lines(self) -> list[tuple[int, list[_Tok]]]:
-        starts = [0] + [m.end() for m in re.finditer("\n", self.text)]  # lines as tokenize counts them
+        """(indentation level, tokens) of each logical line; comments with a code span are kept aside.
+
+        A regex lexer with :mod:`tokenize`'s token types (several times faster than the module on the
+        files this pass reads; it never fails: anything it does not know is one ``OP`` token)."""
+        text = self.text
         out: list[tuple[int, list[_Tok]]] = []
-        depth = 0
         current: list[_Tok] = []
-        for tok in tokenize.generate_tokens(io.StringIO(self.text).readline):
-            if tok.type == tokenize.INDENT:
-                depth += 1
+        indents = [0]
+        level = brackets = 0
+        for m in _LEX.finditer(text):
+            kind = m.lastgroup
+            if kind is None:
+                continue  # blanks at the very end
+            if kind == "nl":
+                if brackets == 0 and current:
+                    out.append((level, current))
+                    current = []
                 continue
-            if tok.type == tokenize.DEDENT:
-                depth -= 1
+            start = m.start(kind)
+            if kind == "comment":
+                if "`" in m.group():
+                    self.comments.append(_Tok(tokenize.COMMENT, m.group(kind), start, m.end()))
                 continue
-            if tok.type == tokenize.COMMENT and "`" in tok.string:
-                self.comments.append(_Tok(tok, starts))
-            if tok.type in _SKIP:
-                continue
-            if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                if current:
-                    out.append((depth, current))
-                current = []
-                continue
-            current.append(_Tok(tok, starts))
+            if not current:  # the first token of a logical line: its indentation
+                col = start - text.rfind("\n", 0, start) - 1
+                if col > indents[-1]:
+                    indents.append(col)
+                while len(indents) > 1 and col < indents[-1]:
+                    indents.pop()
+                level = len(indents) - 1
+            token = m.group(kind)
+            if kind == "op":
+                if token in "([{":
+                    brackets += 1
+                elif token in ")]}" and brackets:
+                    brackets -= 1
+            current.append(_Tok(_TYPES[kind], token, start, m.end()))
         if current:
-            out.append((depth, current))
+            out.append((level, current))
         return out
 
     # --------------------------------------------------------------- bindings
@@ -440,6 +475,19 @@ class PythonScanner:
 
 
 # ------------------------------------------------------------------- helpers
+
+
+@functools.lru_cache(maxsize=4)
+def _watched(s: V3Spellings) -> frozenset[str]:
+    return frozenset(set(s.methods) | set(s.plain_methods) | set(s.interfaces))
+
+
+@functools.lru_cache(maxsize=4)
+def _interesting(s: V3Spellings) -> frozenset[str]:
+    """Names without which a line of code cannot hold anything :class:`PythonScanner` reports."""
+    names = set(s.methods) | set(s.plain_methods) | set(s.types) | set(s.export_classes) | set(s.types_members)
+    names |= set(s.fields) | {param for _, param in s.params} | set(s.interfaces) | set(s.host_functions)
+    return frozenset(names | {"wit_world", "getattr"})
 
 
 def _string_value(t: _Tok) -> str | None:

@@ -62,19 +62,23 @@ class _Patterns:
         owners = "|".join(sorted({re.escape(owner) for owner, _ in s.variants}))
         self.words = re.compile(rf"(?<![\w$])(?:{alternation})\b")  # inside item headers
         fn_alternation = "|".join(sorted(map(re.escape, fn_words), key=len, reverse=True))
+        # Identifiers are consumed whole (`ident`), so every other alternative starts at a token start
+        # and needs no `\b` before it: a match per token, but no branch tried inside an identifier.
         self.master = re.compile(
             r"(?P<line>//[^\n]*)"
             r"|(?P<block>/\*)"
-            r'|(?P<raw>\b(?:br|cr|r)(#*)")'
-            r'|(?P<str>(?:\b[bc])?"(?:[^"\\]|\\.)*")'
-            r"|(?P<char>\bb'(?:[^'\\\n]|\\[^\n]{1,10}?)'|'(?:[^'\\\n]|\\[^\n]{1,10}?)')"
-            r"|(?P<impl>\bimpl\b[^{};]*\{)"
-            r"|(?P<trait>\btrait\s+[A-Za-z_]\w*[^{};]*\{)"
-            r"|(?P<mod>\bmod\s+[A-Za-z_]\w*\s*\{)"
-            rf"|(?P<enum>\benum\s+(?:{owners})\b[^{{}};]*\{{)"
+            r'|(?P<raw>(?:br|cr|r)(#*)")'
+            r'|(?P<str>[bc]?"(?:[^"\\]|\\.)*")'
+            r"|(?P<char>b?'(?:[^'\\\n]|\\[^\n]{1,10}?)')"
+            r"|(?P<impl>impl\b[^{};]*\{)"
+            r"|(?P<trait>trait\s+[A-Za-z_]\w*[^{};]*\{)"
+            r"|(?P<mod>mod\s+[A-Za-z_]\w*\s*\{)"
+            rf"|(?P<enum>enum\s+(?:{owners})\b[^{{}};]*\{{)"
+            rf"|(?P<fnword>fn\s+(?:{fn_alternation})\b)"
+            rf"|(?P<word>(?:{alternation})\b)"
+            r"|(?P<ident>\w+)"
             r"|(?P<open>\{)|(?P<close>\})"
-            rf"|(?P<fnword>\bfn\s+(?:{fn_alternation})\b)"
-            rf"|(?P<word>(?<![\w$])(?:{alternation})\b)",
+            r"|(?P<other>[^\w/\"'{}]+|[/'])",
             re.S,
         )
         self.prev = re.compile(
@@ -200,6 +204,8 @@ class RustScanner:
                 break
             kind = m.lastgroup
             pos = m.end()
+            if kind == "ident" or kind == "other":
+                continue
             if kind == "word":
                 self._word(m.start(), pos, m.group(), hits)
             elif kind == "open":
@@ -261,6 +267,8 @@ class RustScanner:
 
     def _word(self, start: int, end: int, word: str, hits: Hits) -> None:
         s, text = self.s, self.text
+        if start and text[start - 1] == "$":
+            return  # a macro variable (`$emit_batch`), not the name
         if word == "rapidbyte":
             self._binding_path(end, hits)
             return
