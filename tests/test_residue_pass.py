@@ -248,3 +248,15 @@ def test_every_output_format_shows_them(connector, monkeypatch):
     text = cli(["apply", "--check", "."], connector, monkeypatch)
     assert "other/app.py:7:8: RB920 [error] v3 spelling `checkpoint` left unmigrated" in text.stderr
     assert f"{len(EXPECTED)} v3 spellings left unmigrated" in text.stderr
+
+
+def test_locations_in_files_with_a_bom_crlf_and_wide_characters(tmp_path):
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "README.md").write_bytes("\ufeff# Übersicht\r\n\r\nRuft `ctx.emit_batch(b)` auf.\r\n".encode("utf-8"))
+    line = "macro_rules! e { ($c:expr) => { /* ü */ $c.emit_batch(&b) }; }"
+    (root / "lib.rs").write_bytes(("\ufeff// Ü\r\n" + line + "\r\n").encode("utf-8"))
+    result, _ = run([root], Options(mode="diff", base=root))
+    found = {(f.path, f.line, f.col) for f in result.findings if f.rule_id == RESIDUE_RULE_ID}
+    # columns count characters, and the BOM is not one
+    assert found == {("README.md", 3, 11), ("lib.rs", 2, line.index("emit_batch") + 1)}

@@ -135,7 +135,7 @@ class Gates:
         ]
         v3_modules = _alt(s.interfaces)
         python = [
-            *words(code_words | set(s.export_classes)), *package, *spans,
+            *words(code_words | set(s.export_classes)), *package,
             (("wit_world",), rf"wit_world\.(?:imports|exports)\.(?:{v3_modules})(?!\w)"
                              rf"|wit_world[\w.]*\s+import\s+(?:\([^)]*|[^\n]*)\b(?:{v3_modules}|imports)(?![\w.])"),
             *[((module,), rf"{re.escape(module)}\s*\.\s*(?:{plain})\b") for module in sorted(s.v4_modules)],
