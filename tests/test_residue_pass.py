@@ -260,3 +260,35 @@ def test_locations_in_files_with_a_bom_crlf_and_wide_characters(tmp_path):
     found = {(f.path, f.line, f.col) for f in result.findings if f.rule_id == RESIDUE_RULE_ID}
     # columns count characters, and the BOM is not one
     assert found == {("README.md", 3, 11), ("lib.rs", 2, line.index("emit_batch") + 1)}
+
+
+def test_the_issue_rust_examples_are_reported_after_apply(tmp_path):
+    crate = make(tmp_path / "crate", {
+        "Cargo.toml": '[package]\nname = "src"\nversion = "0.1.0"\n\n[dependencies]\nrapidbyte-sdk = { path = "../sdk" }\n',
+        "src/lib.rs": """\
+            use rapidbyte_sdk::prelude::*;
+
+            macro_rules! emit {
+                ($ctx:expr, $b:expr) => {
+                    $ctx.emit_batch(&$b)
+                };
+            }
+
+            pub fn pointer() -> fn(&Context, &RecordBatch) -> Result<(), ConnectorError> {
+                Context::emit_batch
+            }
+
+            pub fn send(ctx: &Context, b: RecordBatch) -> Result<(), ConnectorError> {
+                ctx.emit_batch(&b)?;
+                emit!(ctx, b)
+            }
+        """,
+    })
+    result, path_map = run([crate], Options(mode="apply", base=crate))
+    write_results(result, path_map)
+    text = (crate / "src/lib.rs").read_text()
+    assert "ctx.batch_emit(&b)?" in text  # what the adapter proves is migrated
+    again, _ = run([crate], Options(mode="scan", base=crate))
+    lines = text.splitlines()
+    assert [(r[3], lines[r[1] - 1].strip()) for r in residue(again)] == [
+        ("emit_batch", "$ctx.emit_batch(&$b)"), ("emit_batch", "Context::emit_batch")]
