@@ -62,6 +62,7 @@ def test_every_rename_of_the_rule_table_has_its_spellings(s):
     assert s.package.text == "rapidbyte:connector@3.0.0"
     for rule_id in (s.protocol_version.rule_id, s.sdk_requirement.rule_id, s.component_target.rule_id):
         assert rule_id in table and table.get(rule_id).kind == "version"
+    assert table.get(s.always["emit_batch_impl"].rule_id).name == "host-impl-twins"
 
 
 def test_words_v4_keeps_are_never_distinctive(s):

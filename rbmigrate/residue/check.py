@@ -6,8 +6,10 @@ that starts at it (after mapping the spelling back to the original, see
 :mod:`.locate`): the adapter has already told the user what to do there (an
 RB906 collision, an RB910 name in a v4 package, an RB001 binding tree, an RB903
 template, …). Informational findings cover nothing: they say "prose, left as
-it is" (RB904), and the pass never reports prose, only code and strings that are
-a whole protocol name, such as ``importlib.import_module("wit_world.imports.host")``.
+it is" (RB904), and the pass does not read the prose of strings and comments,
+only code (Rust raw strings and comment code spans included) and strings that
+are a whole protocol name, such as ``importlib.import_module("wit_world.imports.host")``,
+which an informational finding would otherwise wave through.
 
 An edit never covers anything by itself: the pass reads the output, in which
 every planned edit is already applied, so a spelling still there was either

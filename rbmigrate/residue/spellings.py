@@ -6,7 +6,10 @@ from ``RuleTable.renames`` (WIT origin) and ``[rule.rust]`` / ``[rule.python]``
 entries (SDK and guest renames), the host functions, types and variant cases
 from ``wit/v3``, and what v4 still spells the same way from ``wit/v4``. Each
 spelling knows the rule that would have rewritten it and its v4 spelling, when
-there is exactly one.
+there is exactly one. Four rules carry no spelling data and are named by id: the
+manifest versions (RB601-RB603) and the ``_impl`` twins (RB411); the Rust role
+methods whose bodies move (``read`` → ``read_stream``) are the Rust adapter's
+``ROLE_METHODS``, the SDK's shape rather than a rename.
 
 Two kinds of spelling:
 
