@@ -11,6 +11,7 @@ from enum import Enum
 
 
 NOT_WRITTEN = "nothing in this unit was written"  # said by errors that stop a unit's write
+RESIDUE_RULE_ID = "RB920"  # a v3 spelling left in the planned output (rbmigrate/residue), counted apart
 
 
 class Severity(str, Enum):
@@ -143,6 +144,7 @@ class PhaseTimes:
     parse: float = 0.0
     plan: float = 0.0
     validate: float = 0.0
+    residue: float = 0.0  # the residue pass (RB920): gate and scan
     write: float = 0.0
     render: float = 0.0
 
@@ -215,6 +217,7 @@ class RunResult:
             "edits": sum(len(f.edits) for f in files if f.changed),
             "findings": len(findings),
             "blocking_findings": sum(1 for x in findings if x.severity.blocking),
+            "v3_spellings_left": sum(1 for x in findings if x.rule_id == RESIDUE_RULE_ID),
             "errors": len(self.errors),
             "units_with_errors": sum(1 for u in self.units if u.all_errors),
         }
