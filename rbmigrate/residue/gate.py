@@ -14,18 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import PurePath
-
+from ..scankinds import KINDS, scan_kind
 from .spellings import V3Spellings
 
-KINDS = ("rust", "python", "wit", "toml", "json", "markdown")
-_SUFFIXES = {".rs": "rust", ".py": "python", ".wit": "wit", ".toml": "toml", ".json": "json",
-             ".md": "markdown", ".markdown": "markdown"}
-
-
-def scan_kind(path: PurePath) -> str | None:
-    """How a file is scanned, by its name (no I/O): one of :data:`KINDS`, or None (not scanned)."""
-    return _SUFFIXES.get(path.suffix.lower())
+__all__ = ["KINDS", "Gate", "Gates", "gates_for", "scan_kind"]
 
 
 def _alt(words) -> str:
@@ -142,6 +134,8 @@ class Gates:
             # a v3 module or host function the file binds nowhere any more (its import was rewritten)
             *[((f"{module}.",), rf"(?<![\w.]){re.escape(module)}\.\w") for module in sorted(s.interfaces)],
             *[(("wit_world", name), rf"(?<![\w.]){re.escape(name)}\s*\(") for name in s.plain_methods],
+            # a v3 host function on a v4 module bound under an alias (`import wit_world.imports.host_io as rb`)
+            (("wit_world", " as "), rf"\.\s*(?:{plain})\s*\("),
         ]
         wit_interfaces = _alt(s.wit_interfaces)
         wit = [

@@ -118,6 +118,10 @@ _CONNECTOR = re.compile(r"\s*::\s*connector\s*::\s*")
 _FOLLOWS_DECL = re.compile(r"\s*:(?!:)")
 _PROTOCOL_VERSION = re.compile(r'\s*[(:=][^;\n"]{0,40}?"([23])"')
 _VARIANT = re.compile(r"\s*::\s*([A-Za-z_]\w*)\b")
+# a type parameter bound by a role trait (`S: Source`, `where D: rapidbyte_sdk::Destination`)
+_ROLE_BOUND = re.compile(r"\b([A-Z]\w*)\s*:\s*(?:\?Sized\s*\+\s*|'\w+\s*\+\s*)*(?:[a-z_]\w*::)*([A-Z]\w*)\b")
+# a role method called through its trait: `<T as Source>::init(`, `S::init(`
+_ROLE_CALL = re.compile(r"(?:<\s*([A-Z]\w*)\s+as\s+(?:[a-z_]\w*::)*([A-Z]\w*)\s*>|\b([A-Z]\w*))\s*::\s*([a-z_]\w*)\s*\(")
 _ALIAS = re.compile(r"\s*(?:as\s+([A-Za-z_]\w*)\s*)?;|\s*::\s*\{\s*self\b")
 
 
@@ -250,9 +254,31 @@ class RustScanner:
             elif kind == "fnword":
                 word = m.group().split()[-1]
                 self._definition(pos - len(word), pos, word, self._label(), hits)
+        if self.root is self:
+            self._role_calls(hits)
         if not defer and self.root is self:
             self.finish()
         return hits
+
+    def _role_calls(self, hits: Hits) -> None:
+        """A role method called through its trait (``S::init(…)`` with ``S: Source``,
+        ``<T as Source>::init(…)``): the v3 name of a lifecycle step."""
+        s, text = self.s, self.text
+        if not s.role_methods or "::" not in text:
+            return
+        bound = {m.group(1) for m in _ROLE_BOUND.finditer(text) if m.group(2) in s.role_traits}
+        skips = sorted(self.skips)
+        starts = [a for a, _ in skips]
+        for m in _ROLE_CALL.finditer(text):
+            word = m.group(4)
+            if word not in s.role_methods:
+                continue
+            if not (m.group(2) in s.role_traits if m.group(1) else m.group(3) in bound):
+                continue
+            k = bisect.bisect_right(starts, m.start()) - 1
+            if k >= 0 and skips[k][0] <= m.start() < skips[k][1]:
+                continue  # in a comment or a string
+            hits.add(m.start(4), m.end(4), s.role_methods[word])
 
     # --------------------------------------------------------------- words
     def _label(self) -> tuple:
