@@ -183,6 +183,7 @@ def run_concerns(plan: FilePlan, snippets: list) -> None:
     plan.receivers = Receivers(plan)
     paths.freeze_binding_trees(plan)
     macrobody.plan_bodies(plan, snippets, run_concerns)  # macro bodies first: they are theirs alone
+    macrobody.plan_options(plan, snippets)
     methods.plan_methods(plan)
     guest.plan_guest(plan)
     macros.plan_macros(plan)

@@ -50,7 +50,6 @@ _WRAPPERS = (
     ("", ""),
     ("fn __rbmigrate_body() {\n", "\n}\n"),
     ("const _: () = ", ";\n"),
-    ("const _: () = __RbmigrateOptions", ";\n"),
 )
 
 
@@ -178,9 +177,9 @@ def _quote_interpolation(kids, i: int, body: Body) -> None:
     if nxt is None:
         return
     hash_ = kids[i]
-    if nxt.type == "identifier":  # `#name`
+    if nxt.type == "identifier":  # `#name` (the whole interpolation is one mask: `_name`)
         gap = nxt.start_byte - hash_.start_byte
-        body.masks.append((hash_.start_byte, nxt.start_byte, b"_" * gap))
+        body.masks.append((hash_.start_byte, nxt.end_byte, b"_" * gap + nxt.text))
     elif nxt.type == "token_tree" and nxt.text[:1] == b"(":  # `#( … ) sep? *`
         j = i + 2
         if j < len(kids) and kids[j].type != "*" and j + 1 < len(kids) and kids[j + 1].type == "*":
@@ -214,9 +213,7 @@ def _snippet(body: Body, data: bytes, scopes: FileScopes) -> Snippet:
     col = body.start - syntax.line_start(data, body.start)
     indent = b" " * col if b"\n" not in data[syntax.line_start(data, body.start) : body.start] else b""
     snippet = None
-    for prefix, suffix in _WRAPPERS:
-        if prefix.endswith("Options") and not masked.lstrip().startswith(b"{"):
-            continue
+    for prefix, suffix in _WRAPPERS if body.kind != "options" else ():  # options are data: see _plan_options
         head = prefix.encode() + (indent if not prefix or prefix.endswith("\n") else b"")
         candidate = head + masked + suffix.encode()
         tree = syntax.parse(candidate)
@@ -355,6 +352,8 @@ def plan_unparsed(plan: FilePlan, snippets: list[Snippet]) -> None:
     for snippet in snippets:
         if snippet.parsed or plan.is_frozen(snippet.body.start, snippet.body.end):
             continue
+        if snippet.body.kind == "options":
+            continue
         tokens = _tokens(snippet.body.anchor, snippet.body)
         names = _reportable(v)
         for i, tok in enumerate(tokens):
@@ -440,3 +439,44 @@ def _binding_token(plan: FilePlan, tokens: list["Node"], i: int) -> bool:
             if fn is not None:
                 plan.edit(segs[k + 1], fn[0], fn[1])
     return True
+
+
+# ------------------------------------------------------------------ bindgen! / generate! options
+
+_INTERFACE_KEY = re.compile(r"^rapidbyte:connector/([a-z][a-z0-9-]*)(?:/([a-z][a-z0-9-]*))?$")
+
+
+def plan_options(plan: FilePlan, snippets: list[Snippet]) -> None:
+    """``bindgen!`` / ``generate!`` options (before the strings concern, which would only list their WIT names)."""
+    for snippet in snippets:
+        if snippet.body.kind == "options" and not plan.is_frozen(snippet.body.start, snippet.body.end):
+            _plan_options(plan, _tokens(snippet.body.anchor, snippet.body))
+
+
+def _plan_options(plan: FilePlan, tokens: list["Node"]) -> None:
+    """Strings of ``bindgen!`` / ``generate!`` options name WIT items: ``"emit-batch"`` (``trappable_imports``),
+    ``"rapidbyte:connector/host"`` (``with``, ``imports``) are renamed; the world names and paths stay (v4 keeps the
+    world names). A versioned package string is the strings concern's (it is rewritten anywhere)."""
+    v = plan.vocab
+    for tok in tokens:
+        if tok.type != "string_content" or plan.claimed(tok):
+            continue
+        content = syntax.text(tok)
+        literal = tok.parent if tok.parent is not None else tok
+        if content in v.wit_functions and "-" in content:
+            plan.edit(tok, *v.wit_functions[content])
+            plan.frozen.append((literal.start_byte, literal.end_byte))  # done: not a mention to list
+            continue
+        m = _INTERFACE_KEY.match(content)
+        if m is None or m.group(1) not in v.wit_interfaces:
+            continue
+        iface, func = m.group(1), m.group(2)
+        if iface.replace("-", "_") in v.split:
+            plan.finding(tok, v.interfaces[iface.replace("-", "_")][1],
+                         f"`{content}` names the v3 `{iface}` interface, which v4 splits",
+                         "Name each v4 interface (`core-types`, `stream-types`, `telemetry`) the option is for.")
+            continue
+        new, rule = v.wit_interfaces[iface]
+        text_ = f"rapidbyte:connector/{new}" + (f"/{v.wit_functions.get(func, (func,))[0]}" if func else "")
+        plan.edit(tok, text_, rule)
+        plan.frozen.append((literal.start_byte, literal.end_byte))
