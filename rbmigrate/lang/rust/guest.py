@@ -68,6 +68,7 @@ def _exports(plan: "FilePlan") -> dict[tuple[str, str], tuple[str, str, str]]:
         for fn in iface.functions:
             if fn in by_name:
                 out[(snake(name), snake(fn))] = (*by_name[fn], new_iface)
+                out[(snake(new_iface), snake(fn))] = (*by_name[fn], new_iface)  # v3 glue under a v4 path: still reported
     plan.vocab._guest_exports = out  # type: ignore[attr-defined]
     return out
 

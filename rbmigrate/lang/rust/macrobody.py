@@ -308,12 +308,13 @@ def _take_edits(plan: FilePlan, sp: SnippetPlan) -> None:
             continue  # the wrapper's own bytes
         replacement = _restore(snippet, e.start, e.end, e.replacement)
         if replacement is None:
-            old = sp.data[e.start : e.end].decode("utf-8", "replace")
+            old = " ".join(plan.data[snippet.outer(e.start) : snippet.outer(e.end)].decode("utf-8", "replace").split())
+            old = old if len(old) <= 60 else old[:59] + "…"
             sp.finding(
                 e.start,
                 e.rule_id,
-                f"inside a macro body, `{old}` → `{e.replacement}` would change a macro variable",
-                "Rewrite this token by hand; the macro's variables (`$name`, `#name`) are kept as they are.",
+                f"inside a macro body, rewriting `{old}` would change a macro variable or repetition",
+                "Rewrite it by hand; the macro's variables (`$name`, `#name`) and repetitions are kept as written.",
             )
             continue
         start, end = snippet.outer(e.start), snippet.outer(e.end)
