@@ -199,8 +199,7 @@ def test_a_body_that_does_not_parse_gets_the_token_pass(tmp_path):
 
         pub fn expand(item: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
             quote! {
-                #item
-                #item
+                let x = #item #item;
                 type G = ::rapidbyte_sdk::bindings::exports::rapidbyte::connector::transform_connector::Guest;
                 type T = ::rapidbyte_sdk::bindings::rapidbyte::connector::types::Bogus;
                 fn f(h: u64) { host.next_batch_impl(h) }
@@ -209,7 +208,7 @@ def test_a_body_that_does_not_parse_gets_the_token_pass(tmp_path):
         """,
     )
     assert "connector::transform::Guest;" in out
-    assert [(f.rule_id, f.line) for f in findings] == [("RB011", 8), ("RB411", 9)]
+    assert [(f.rule_id, f.line) for f in findings] == [("RB011", 7), ("RB411", 8)]
 
 
 def test_bindgen_options_name_wit_items(tmp_path):
@@ -248,3 +247,32 @@ def test_second_run_changes_nothing(tmp_path):
     (root / "src/lib.rs").write_text(out["src/lib.rs"], encoding="utf-8")
     again, _ = migrate(root)
     assert again["src/lib.rs"] == out["src/lib.rs"]
+
+
+def test_an_interpolation_standing_for_an_item_does_not_stop_the_parse(tmp_path):
+    out, findings = one(
+        tmp_path,
+        """
+        use quote::quote;
+
+        pub fn expand(item: proc_macro2::TokenStream, glue: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+            quote! {
+                #item
+
+                impl ::rapidbyte_sdk::bindings::rapidbyte::connector::host::Host for #item {}
+
+                #glue
+            }
+        }
+        """,
+    )
+    assert "impl ::rapidbyte_sdk::bindings::rapidbyte::connector::host_io::Host for #item {}" in out
+    assert "        #item\n\n" in out and "        #glue\n" in out
+    assert not findings
+
+
+def test_masks_of_standalone_interpolations():
+    source = b"fn g() { quote! {\n    #item\n    #(#fns)*\n    impl X for #ty { #body }\n    let y = #a;\n} }\n"
+    (body,) = macrobody.find_bodies(syntax.parse(source).root_node)
+    standalone = sorted(source[s : s + 5] for s in body.standalone)
+    assert standalone == [b"#body", b"#item"]

@@ -62,6 +62,8 @@ class Body:
     end: int
     kind: str  # "rules" | "quote" | "options"
     masks: list[tuple[int, int, bytes]] = field(default_factory=list)  # enclosing offsets, same-length text
+    # interpolations standing alone where an item or statement goes (`#item` on its own line): tried as `;`
+    standalone: set[int] = field(default_factory=set)  # start offsets of such masks
 
 
 @dataclass
@@ -151,6 +153,8 @@ def _masks(tree: "Node", body: Body) -> None:
             if t == "metavariable":
                 raw = child.text
                 body.masks.append((child.start_byte, child.end_byte, b"crate " if raw == b"$crate" else b"_" + raw[1:]))
+                if raw != b"$crate" and _standalone(kids, i, i, body):
+                    body.standalone.add(child.start_byte)
             elif t == "token_repetition":
                 inner = child.children
                 if len(inner) >= 3 and inner[0].type == "$" and inner[1].type == "(":
@@ -163,6 +167,20 @@ def _masks(tree: "Node", body: Body) -> None:
                 _quote_interpolation(kids, i, body)
             if child.child_count:
                 stack.append(child)
+
+
+def _standalone(kids, first: int, last: int, body: Body) -> bool:
+    """Does the interpolation ``kids[first..=last]`` stand where an item or statement goes: after the body's
+    start, a `;`, a `{`, a `}` or another such interpolation, with nothing after it on its line?"""
+    prev = kids[first - 1] if first > 0 else None
+    if prev is not None and prev.start_byte >= body.start:
+        ok = prev.type in (";", "{") or (prev.type == "token_tree" and prev.text.endswith(b"}")) or (
+            prev.start_byte in body.standalone or (first >= 2 and kids[first - 2].start_byte in body.standalone))
+        if not ok:
+            return False
+    nxt = kids[last + 1] if last + 1 < len(kids) else None
+    return nxt is None or nxt.start_byte >= body.end or nxt.type == "}" or (
+        nxt.start_point[0] > kids[last].end_point[0])
 
 
 class _Span:
@@ -180,6 +198,8 @@ def _quote_interpolation(kids, i: int, body: Body) -> None:
     if nxt.type == "identifier":  # `#name` (the whole interpolation is one mask: `_name`)
         gap = nxt.start_byte - hash_.start_byte
         body.masks.append((hash_.start_byte, nxt.end_byte, b"_" * gap + nxt.text))
+        if _standalone(kids, i, i + 1, body):
+            body.standalone.add(hash_.start_byte)
     elif nxt.type == "token_tree" and nxt.text[:1] == b"(":  # `#( … ) sep? *`
         j = i + 2
         if j < len(kids) and kids[j].type != "*" and j + 1 < len(kids) and kids[j + 1].type == "*":
@@ -206,26 +226,31 @@ def bodies(root: "Node", data: bytes, scopes: FileScopes) -> list[Snippet]:
 
 
 def _snippet(body: Body, data: bytes, scopes: FileScopes) -> Snippet:
-    masked = bytearray(data[body.start : body.end])
-    for s, e, text in body.masks:
-        masked[s - body.start : e - body.start] = text
-    masked = bytes(masked)
     col = body.start - syntax.line_start(data, body.start)
-    indent = b" " * col if b"\n" not in data[syntax.line_start(data, body.start) : body.start] else b""
+    indent = b" " * col
     snippet = None
-    for prefix, suffix in _WRAPPERS if body.kind != "options" else ():  # options are data: see _plan_options
-        head = prefix.encode() + (indent if not prefix or prefix.endswith("\n") else b"")
-        candidate = head + masked + suffix.encode()
-        tree = syntax.parse(candidate)
-        if not tree.root_node.has_error:
-            snippet = Snippet(body, candidate, len(head), tree, syntax.index(tree.root_node))
+    variants = [body.masks]
+    if body.standalone:  # `#item` on its own line: `;` + spaces is an empty item or statement
+        variants.append([(s, e, b";" + b" " * (e - s - 1) if s in body.standalone else text) for s, e, text in body.masks])
+    for masks in variants if body.kind != "options" else ():  # options are data: see _plan_options
+        masked = bytearray(data[body.start : body.end])
+        for s, e, text in masks:
+            masked[s - body.start : e - body.start] = text
+        for prefix, suffix in _WRAPPERS:
+            head = prefix.encode() + (indent if not prefix or prefix.endswith("\n") else b"")
+            candidate = head + bytes(masked) + suffix.encode()
+            tree = syntax.parse(candidate)
+            if not tree.root_node.has_error:
+                snippet = Snippet(body, candidate, len(head), tree, syntax.index(tree.root_node))
+                break
+        if snippet is not None:
             break
     if snippet is None:
-        return Snippet(body, masked, 0)
+        return Snippet(body, b"", 0)
     snippet.masks = [
         (snippet.prefix + s - body.start, snippet.prefix + e - body.start, text.decode("utf-8"),
          data[s:e].decode("utf-8"))
-        for s, e, text in body.masks
+        for s, e, text in masks
     ]
     snippet.scopes = SnippetScopes(snippet.tree.root_node, scopes, body.anchor)
     snippet.children = bodies(snippet.tree.root_node, snippet.data, snippet.scopes)
@@ -304,22 +329,27 @@ def _take_edits(plan: FilePlan, sp: SnippetPlan) -> None:
     snippet = sp.snippet
     lo, hi = snippet.prefix, snippet.prefix + (snippet.body.end - snippet.body.start)
     for e in sp.store.edits:
-        if e.start < lo or e.end > hi:
-            continue  # the wrapper's own bytes
-        replacement = _restore(snippet, e.start, e.end, e.replacement)
+        start, end = e.start, e.end
+        if start == end and start < lo:
+            start = end = lo  # an insertion before the body (a `use` line first in the snippet): the body's start
+        if start < lo or end > hi:  # the wrapper's own bytes
+            sp.finding(max(lo, min(hi, start)), e.rule_id, "inside a macro body, a rewrite reaches past the body",
+                       "Apply this rule's change by hand.")
+            continue
+        replacement = _restore(snippet, start, end, e.replacement)
         if replacement is None:
-            old = " ".join(plan.data[snippet.outer(e.start) : snippet.outer(e.end)].decode("utf-8", "replace").split())
+            old = " ".join(plan.data[snippet.outer(start) : snippet.outer(end)].decode("utf-8", "replace").split())
             old = old if len(old) <= 60 else old[:59] + "…"
             sp.finding(
-                e.start,
+                start,
                 e.rule_id,
                 f"inside a macro body, rewriting `{old}` would change a macro variable or repetition",
                 "Rewrite it by hand; the macro's variables (`$name`, `#name`) and repetitions are kept as written.",
             )
             continue
-        start, end = snippet.outer(e.start), snippet.outer(e.end)
-        if plan.store.edit(start, end, replacement, e.rule_id, e.applicability) and (e.start, e.end) in sp.prose:
-            plan.prose.add((start, end))
+        outer_start, outer_end = snippet.outer(start), snippet.outer(end)
+        if plan.store.edit(outer_start, outer_end, replacement, e.rule_id, e.applicability) and (e.start, e.end) in sp.prose:
+            plan.prose.add((outer_start, outer_end))
 
 
 def _restore(snippet: Snippet, start: int, end: int, replacement: str) -> str | None:
@@ -333,8 +363,8 @@ def _restore(snippet: Snippet, start: int, end: int, replacement: str) -> str | 
             if start == end and s < start < e:
                 return None  # an insertion inside a mask
             continue
-        if s < start or e > end or not masked.strip():
-            return None  # a mask cut by the edit, or a repetition's delimiters (not findable again)
+        if s < start or e > end or not (masked.startswith("_") or masked == "crate "):
+            return None  # a mask cut by the edit, or one not findable again (a repetition's delimiters, a `;`)
         inside.append((masked, original))
     for masked, original in dict(inside).items():
         pattern = re.compile(r"(?<![A-Za-z0-9_$])" + re.escape(masked) + (r"(?![A-Za-z0-9_])" if masked[-1] != " " else ""))
