@@ -277,10 +277,10 @@ def _no_single_owner(plan: "FilePlan", iface_node: "Node", iface: str, name: str
     owners = sorted({o for *_, o in v.item_moves[iface].values()})
     if name == "Host":
         wit = plan.ctx.rules.wit("v4")
-        type_only = [o for o in owners if not getattr(wit.interfaces.get(o.replace("_", "-")), "functions", True)]
+        type_only = [f"`{name.replace('-', '_')}::Host`" for name, i in wit.interfaces.items() if not i.functions]
         what = f"`{iface}::Host` is the trait of a type-only interface that v4 splits"
-        step = ("Implement " + ", ".join(f"`{o}::Host`" for o in type_only) + " instead (each world has the "
-                "`Host` trait of every type-only interface it imports).")
+        step = ("Implement " + ", ".join(type_only[:-1]) + f" and {type_only[-1]} instead (a world has the `Host` "
+                "trait of each of these interfaces it imports).")
     else:
         what = f"`{iface}::{name}` has no v4 owner: `{iface}` is split into " + ", ".join(f"`{o}`" for o in owners)
         step = "Name the v4 module that owns the item."
