@@ -293,8 +293,8 @@ class RustScanner:
 
     def _word(self, start: int, end: int, word: str, hits: Hits) -> None:
         s, text = self.s, self.text
-        if start and text[start - 1] == "$":
-            return  # a macro variable (`$emit_batch`), not the name
+        if start and (text[start - 1] == "$" or (text[start - 1] == "#" and text[start - 2:start - 1] != "r")):
+            return  # a macro variable (`$emit_batch`) or a quote! interpolation (`#emit_batch`; `r#x` is x), not the name
         if word == "rapidbyte":
             self._binding_path(end, hits)
             return
@@ -493,7 +493,10 @@ class RustScanner:
                 for span in _SPAN.finditer(content):
                     at = start + offset + prefix + span.start(1)
                     self._code(at, span.group(1), hits)
-                    for hit in scan_code(span.group(1), self.s).sorted():  # `rapidbyte:connector/host@3.0.0`
+                    code = span.group(1)
+                    for hit in scan_code(code, self.s).sorted():  # `rapidbyte:connector/host@3.0.0`
+                        if hit.start and code[hit.start - 1] in "$#" and code[hit.start - 2:hit.start] != "r#":
+                            continue  # `$emit_batch`, `#emit_batch`: a macro's own variable
                         hits.add(at + hit.start, at + hit.end, hit.name, hit.shown)
             offset += len(line)
 

@@ -239,6 +239,7 @@ def _rename_binding(
         name = text(item)
         move = v.item_moves[iface].get(name)
         if move is None:
+            _no_single_owner(plan, iface_node, iface, name)
             return
         rule, new, owner = move
         if via_import:
@@ -270,6 +271,22 @@ def _rename_binding(
             if moved is not None:
                 plan.edit(item, moved[0], moved[1])
         _retyped_call(plan, item)
+
+
+def _no_single_owner(plan: "FilePlan", iface_node: "Node", iface: str, name: str) -> None:
+    """``types::Host`` (the trait of a type-only interface) and the like: a split module's item no v4 module owns."""
+    v = plan.vocab
+    owners = sorted({o for *_, o in v.item_moves[iface].values()})
+    if name == "Host":
+        wit = plan.ctx.rules.wit("v4")
+        type_only = [f"`{name.replace('-', '_')}::Host`" for name, i in wit.interfaces.items() if not i.functions]
+        what = f"`{iface}::Host` is the trait of a type-only interface that v4 splits"
+        step = ("Implement " + ", ".join(type_only[:-1]) + f" and {type_only[-1]} instead (a world has the `Host` "
+                "trait of each of these interfaces it imports).")
+    else:
+        what = f"`{iface}::{name}` has no v4 owner: `{iface}` is split into " + ", ".join(f"`{o}`" for o in owners)
+        step = "Name the v4 module that owns the item."
+    plan.finding(iface_node, v.interfaces[iface][1], what, step)
 
 
 def _retyped_call(plan: "FilePlan", item: "Node") -> None:
@@ -429,11 +446,21 @@ def finish_split_heads(plan: "FilePlan") -> dict[str, str]:
     """
     decided: dict[str, str] = {}
     for local, counts in plan.module_refs.items():
-        decided[local] = "" if local in plan.vocab.split else counts.most_common(1)[0][0]
+        decided[local] = "" if local in plan.vocab.split else _alias_owner(plan, local, counts)
     for head, owner, iface in plan.module_heads:
         if owner != decided.get(text(head), ""):
             plan.edit(head, owner, plan.vocab.interfaces[iface][1])
     return decided
+
+
+def _alias_owner(plan: "FilePlan", local: str, counts: Counter) -> str:
+    """The owner an alias of a split module (``types as wit``) follows: the v4 module that takes most of the
+    v3 module's items (``core_types``) when the alias reaches any of them, else the one most references need."""
+    iface = next((i for _h, _o, i in plan.module_heads if text(_h) == local), None)
+    moves = plan.vocab.item_moves.get(iface, {}) if iface is not None else {}
+    sizes = Counter(owner for *_, owner in moves.values())
+    main = sizes.most_common(1)[0][0] if sizes else None
+    return main if main in counts else counts.most_common(1)[0][0]
 
 
 # ----------------------------------------------------------------- fields

@@ -522,7 +522,15 @@ def _in_place(plan: "FilePlan", dp: DeclPlan, rule: str) -> None:
         elif lp.new_text is not None:
             node = lp.leaf.node
             parts = lp.new_text.split(", ")
-            if node == arg and (len(parts) > 1 or added):
+            if node == arg and added and len(parts) == 1 and lp.leaf.alias and getattr(plan, "separate_alias_uses", False):
+                # in a macro body (no rustfmt there): `use $p::core_types as wit;` + `use $p::stream_types;`
+                base = parts[0].rsplit("::", 1)[0]
+                head = plan.data[dp.decl.start_byte : arg.start_byte].decode("utf-8")
+                indent = line_indent(plan.data, dp.decl.start_byte)
+                more = "".join(f";{plan.newline}{indent}{head}{base}::{t}" for t in sorted(_unique(added), key=sort_key))
+                added = []
+                plan.edit(node, parts[0] + more, lp.rule or rule)
+            elif node == arg and (len(parts) > 1 or added):
                 # one module import becoming several: `use P::{core_types as wit, stream_types};`
                 base = parts[0].rsplit("::", 1)[0]
                 tails = [p.rsplit("::", 1)[-1] for p in parts] + added
