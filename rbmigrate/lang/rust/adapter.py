@@ -17,7 +17,7 @@ from ...model import Edit, FileError, Finding
 from ...skipdirs import hidden_or_skipped
 from ...textio import line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
-from . import docs, literals, macros, methods, paths, strings, syntax, traits, uses, workspace
+from . import docs, guestcalls, literals, macros, methods, paths, strings, syntax, traits, uses, workspace
 from .plan import FilePlan
 from .receivers import Receivers
 from .scope import CrateFacts, FileScopes, module_path_of
@@ -163,6 +163,7 @@ class RustAdapter(Adapter):
         plan.receivers = Receivers(plan)
         paths.freeze_binding_trees(plan)
         methods.plan_methods(plan)
+        guestcalls.plan_guest_calls(plan)
         macros.plan_macros(plan)
         paths.plan_paths(plan)
         literals.plan_literals(plan)
