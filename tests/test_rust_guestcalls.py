@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from rbmigrate.engine import Options, run, write_results
-from rbmigrate.lang.rust.guestcalls import guest_vocab
+from rbmigrate.lang.rust.guestvocab import guest_vocab
 from rbmigrate.ruletable import default_table
 
 REPO = Path(__file__).resolve().parents[1]

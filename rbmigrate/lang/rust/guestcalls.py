@@ -5,7 +5,7 @@ In v4 ``call_open`` returns ``(session, open-info)``, ``call_validate`` and
 and ``call_discover`` are one ``call_run(session, &RunRequest)`` returning a
 ``RunSummary``. Which v3 export becomes which v4 one, its phase and every v4
 signature come from the rule table and the canonical packages
-(:func:`guest_vocab`); nothing here names a protocol function.
+(:func:`.guestvocab.guest_vocab`); nothing here names a protocol function.
 
 The split (``rules/rust.toml``, ``rules/findings.toml``):
 
@@ -40,7 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ...ruletable import RuleTable, pascal, snake
+from .guestvocab import GuestFn, GuestVocab, guest_vocab
 from .receivers import find_decl
 from .syntax import enclosing, field, named, path_segments, text
 
@@ -49,7 +49,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .plan import FilePlan
 
-CALL = "call_"  # wasmtime bindgen: export `run-read` is called through `call_run_read`
 SAFE, UNSAFE = "RB420", "RB421"
 GONE, REVIEW = "RB410", "RB911"
 SESSION, INFO = "session", "info"
@@ -57,177 +56,6 @@ _BINDGEN_LAYERS = 2  # a bindgen call returns wasmtime::Result<Result<T, Connect
 _UNWRAP = {"unwrap", "expect"}  # std: one Result layer off, the value kept
 _KEEP = {"map_err"}  # std: the Ok value kept
 _UNPROVEN_KEEP = {"context", "with_context"}  # anyhow's, or a crate's own extension trait
-
-
-# ------------------------------------------------------------------ vocabulary
-
-
-@dataclass(frozen=True)
-class GuestFn:
-    """One v3 guest export as the host calls it, and its v4 counterpart (from wit/v3, wit/v4 and rules/)."""
-
-    call: str  # v3 method: call_run_read
-    v4_call: str  # call_run
-    rule_id: str  # the WIT rule of the change (RB303)
-    phase: str  # run-phase case the call becomes ("read"), "" for open/validate/close
-    takes_stream: bool  # does the phase serve a stream (discover does not: a placeholder stream)
-    v3_arity: int  # arguments after the store
-    v4_arity: int
-    takes_session: bool  # v4 adds a leading session parameter
-    returns_session: bool  # v4 returns the session
-    signature: str  # the v4 host call: `call_run(store, session: Session, request: &RunRequest) -> …`
-    declaration: str  # the v4 WIT declaration
-    summary: str  # the `RunSummary` field of the phase ("read"), ""
-
-    @property
-    def gone(self) -> bool:
-        return self.call != self.v4_call
-
-
-@dataclass(frozen=True)
-class GuestVocab:
-    calls: dict[str, GuestFn]  # v3 and v4 call names → GuestFn (v4 names map to the v4 function itself)
-    guests: frozenset[str]  # export interface modules, v3 and v4 (`source_connector`, `source`)
-    request_fields: tuple[str, ...]  # `RunRequest` fields, snake (stream, phase, dry_run, max_records)
-    phase_enum: str  # RunPhase
-
-    def renames(self) -> dict[str, tuple[str, str]]:
-        """v3 call → (v4 call, rule) for the calls whose name changes (for doc spans and strings)."""
-        return {name: (g.v4_call, g.rule_id) for name, g in self.calls.items() if g.gone and name == g.call}
-
-
-_CACHE: dict[int, tuple[RuleTable, GuestVocab]] = {}
-
-
-def guest_vocab(table: RuleTable) -> GuestVocab:
-    hit = _CACHE.get(id(table))
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    built = _build(table)
-    _CACHE[id(table)] = (table, built)
-    return built
-
-
-def guest_call_renames(table: RuleTable) -> dict[str, tuple[str, str]]:
-    return guest_vocab(table).renames()
-
-
-def _build(table: RuleTable) -> GuestVocab:
-    v3, v4 = table.wit("v3"), table.wit("v4")
-    roles = sorted({e for w in v3.worlds.values() for e in w.exports})
-    by_name = {r.old.wit: r for r in table.renames if r.item == "function" and r.interface in roles}
-    phases = {m.function: m for m in table.run_phases}
-    summary = v4.type("run-summary")
-    request = v4.type("run-request")
-    calls: dict[str, GuestFn] = {}
-    guests: set[str] = set()
-    for iface in roles:
-        new_iface = table.renamed_interface(iface)
-        guests |= {snake(iface), snake(new_iface)}
-        for fn in v3.interfaces[iface].functions.values():
-            rename = by_name.get(fn.name)
-            new = v4.function(new_iface, rename.new.wit if rename else fn.name)
-            if rename is None or new is None:
-                continue
-            move = phases.get(fn.name)
-            phase = move.phase if move is not None else ""
-            entry = GuestFn(
-                call=CALL + snake(fn.name),
-                v4_call=CALL + snake(new.name),
-                rule_id=rename.rule_id,
-                phase=phase,
-                takes_stream=move.takes_stream if move is not None else False,
-                v3_arity=len(fn.params),
-                v4_arity=len(new.params),
-                takes_session=_has_session(new.params) and not _has_session(fn.params),
-                returns_session="session" in _words(new.result) and "session" not in _words(fn.result),
-                signature=_signature(v4, new),
-                declaration=new.declaration,
-                summary=_summary_field(v4, summary, phase),
-            )
-            calls.setdefault(entry.call, entry)
-            v4_entry = GuestFn(entry.v4_call, entry.v4_call, entry.rule_id, "", False, len(new.params),
-                               len(new.params), False, False, entry.signature, entry.declaration, "")
-            calls.setdefault(entry.v4_call, v4_entry)
-    return GuestVocab(
-        calls=calls,
-        guests=frozenset(guests),
-        request_fields=tuple(snake(m) for m in request.members) if request is not None else (),
-        phase_enum=pascal("run-phase"),
-    )
-
-
-def _summary_field(pkg, summary, phase: str) -> str:
-    """``RunSummary.read`` (`Option<ReadSummary>`), with the record's fields when it has one
-    (``discover``: ``catalog_json``), from the v4 ``run-summary`` record; "" when it has no field for ``phase``."""
-    if not phase or summary is None or phase not in summary.members:
-        return ""
-    types = {f.ident: pkg.source[f.type.start : f.type.end].decode() for f in summary.node.fields}
-    out = f"`RunSummary.{snake(phase)}` (`{_rust(pkg, types[phase])}`)"
-    inner = types[phase].removeprefix("option<").removesuffix(">")
-    record = pkg.type(inner)
-    if record is not None and record.kind == "record" and len(record.members) == 1:
-        out += f", its `{snake(record.members[0])}`"
-    return out
-
-
-def _has_session(params) -> bool:
-    return bool(params) and params[0].type == "session"
-
-
-def _words(wit_type: str) -> set[str]:
-    return set(wit_type.replace("<", " ").replace(">", " ").replace(",", " ").split())
-
-
-def _signature(pkg, fn) -> str:
-    """The wasmtime host call of a WIT export: `call_validate(store, session: Session) -> wasmtime::Result<…>`."""
-    params = ", ".join(["store"] + [f"{snake(p.name)}: {_rust(pkg, p.type, arg=True)}" for p in fn.params])
-    result = _rust(pkg, fn.result) if fn.result else "()"
-    return f"{CALL}{snake(fn.name)}({params}) -> wasmtime::Result<{result}>"
-
-
-def _split_args(inner: str) -> list[str]:
-    out, depth, cur = [], 0, ""
-    for ch in inner:
-        if ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-            continue
-        depth += ch == "<"
-        depth -= ch == ">"
-        cur += ch
-    if cur.strip():
-        out.append(cur.strip())
-    return out
-
-
-_PRIMITIVES = {"bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char"}
-
-
-def _rust(pkg, wit: str, arg: bool = False) -> str:
-    """A WIT type as wasmtime's host bindings spell it (records and strings by reference as arguments)."""
-    wit = wit.strip()
-    if wit == "_":
-        return "()"
-    if "<" in wit and wit.endswith(">"):
-        head, inner = wit[: wit.index("<")], wit[wit.index("<") + 1 : -1]
-        parts = [_rust(pkg, p) for p in _split_args(inner)]
-        if head == "result":
-            return f"Result<{', '.join(parts)}>"
-        if head == "option":
-            return f"Option<{parts[0]}>"
-        if head == "tuple":
-            return f"({', '.join(parts)})"
-        if head == "list":
-            return f"&[{parts[0]}]" if arg else f"Vec<{parts[0]}>"
-        return wit
-    if wit == "string":
-        return "&str" if arg else "String"
-    if wit in _PRIMITIVES:
-        return wit.replace("s", "i", 1) if wit[0] == "s" else wit
-    t = pkg.type(wit.lstrip("%"))
-    name = pascal(wit)
-    return f"&{name}" if arg and t is not None and t.kind in ("record", "variant", "resource") else name
 
 
 # ------------------------------------------------------------------ planning
@@ -281,12 +109,12 @@ def _plan_function(plan: "FilePlan", g: GuestVocab, fn: "Node | None", calls: li
     threaded: set[int] = set()
     opens = [c for c in calls if c.guest.returns_session]
     if fn is not None and len(opens) == 1 and opens[0].key is not None:
-        threaded = _thread(plan, g, fn, opens[0], calls)
+        threaded = _thread(plan, fn, opens[0], calls)
     for c in calls:
         if c.node.start_byte in threaded:
             continue
         if c.guest.gone:
-            _report_gone(plan, c.method, g, c.guest)
+            _report_gone(plan, c.method, c.guest)
         elif c.guest.returns_session and _discarded(c.node):
             _report(plan, c.method, c.guest, f"`{c.name}` returns the session and the `OpenInfo` in v4; "
                     "its value is dropped here")
@@ -295,7 +123,7 @@ def _plan_function(plan: "FilePlan", g: GuestVocab, fn: "Node | None", calls: li
                     "this call still passes the v3 arguments")
 
 
-def _thread(plan: "FilePlan", g: GuestVocab, fn: "Node", open_: _Call, calls: list[_Call]) -> set[int]:
+def _thread(plan: "FilePlan", fn: "Node", open_: _Call, calls: list[_Call]) -> set[int]:
     """Bind the session of ``open_`` and pass it to the session-less calls on the same guest; the calls handled."""
     bound = _binding(plan, open_.node)
     if bound is None:
@@ -392,8 +220,8 @@ def _binding(plan: "FilePlan", call: "Node"):
             pattern = field(parent, "pattern")
             if pattern is not None and pattern.type == "tuple_pattern":
                 first = named(pattern)[0] if named(pattern) else None
-                if first is not None and first.type == "identifier":
-                    return "bound", parent, SAFE, text(first)
+                if first is not None and first.type == "identifier" and proven and layers == 0:
+                    return "bound", parent, SAFE, text(first)  # the first name is the session
                 return None
             if pattern is None or pattern.type != "_" or field(parent, "type") is not None:
                 return None
@@ -611,11 +439,8 @@ def _step(guest: GuestFn) -> str:
     return "Pass the session `call_open` returned and a `RunRequest` for the phase; read the phase's `RunSummary` field."
 
 
-def _report_gone(plan: "FilePlan", node: "Node", g: GuestVocab, guest: GuestFn) -> None:
-    v4 = g.calls.get(guest.v4_call)
-    signature = v4.signature if v4 is not None else guest.v4_call
-    phase = f"{g.phase_enum}::{pascal(guest.phase)}" if guest.phase else ""
-    fields = ", ".join(f"{f}: {phase}" if f == "phase" else f for f in g.request_fields)
+def _report_gone(plan: "FilePlan", node: "Node", guest: GuestFn) -> None:
+    phase = guest.phase_case
     stream = ("the stream context this call passed as JSON" if guest.takes_stream else
               "a placeholder stream whose `limits` are the `default_limits` of the `OpenInfo` `call_open` returned")
     result = f"; the result is {guest.summary}" if guest.summary else ""
@@ -624,8 +449,8 @@ def _report_gone(plan: "FilePlan", node: "Node", g: GuestVocab, guest: GuestFn) 
         GONE,
         f"`{guest.call}` is gone in v4: it is `{guest.v4_call}` with `{phase}`" if phase else
         f"`{guest.call}` is gone in v4: it is `{guest.v4_call}`",
-        f"Call `{signature}` (WIT `{v4.declaration if v4 is not None else ''}`) with the session `call_open` "
-        f"returned and `&RunRequest {{ {fields} }}`, built from {stream}{result}.",
+        f"Call `{guest.signature}` (WIT `{guest.declaration}`) with the session `call_open` returned and "
+        f"`&{guest.request}`, built from {stream}{result}.",
     )
 
 
@@ -647,7 +472,7 @@ def plan_token_call(plan: "FilePlan", ident: "Node", dot: "Node", name: str) -> 
     if not proven and _lookalike_token(plan, recv, name):
         return True
     if guest.gone:
-        _report_gone(plan, ident, g, guest)
+        _report_gone(plan, ident, guest)
         return True
     args = _token_args(ident.next_sibling)
     if not proven or args is None:

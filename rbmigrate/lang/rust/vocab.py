@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...ruletable import RuleTable, bindgen_accessor, pascal, snake
+from .guestvocab import guest_vocab
 
 SDK_CRATE = "rapidbyte_sdk"
 BINDING_ROOT = ("rapidbyte", "connector")
@@ -173,9 +174,7 @@ def _build(table: RuleTable) -> Vocab:
                 v.host_imports_renames[old] = entry
             elif item == "method" and old != spec["to"]:
                 v.guest_calls[old] = entry
-    from .guestcalls import guest_vocab  # derived from wit/v3, wit/v4 and the role rules
-
-    guests = guest_vocab(table)
+    guests = guest_vocab(table)  # derived from wit/v3, wit/v4 and the role rules
     v.guest_calls.update(guests.renames())
     v.guest_methods = frozenset(guests.calls)
     for kebab, v3_owner in table.v3_types.items():
