@@ -262,7 +262,8 @@ def test_locations_in_files_with_a_bom_crlf_and_wide_characters(tmp_path):
     line = "macro_rules! e { ($c:expr) => { /* ü */ $c.emit_batch(&b) }; }"
     (root / "lib.rs").write_bytes(("\ufeff// Ü\r\n" + line + "\r\n").encode("utf-8"))
     result, _ = run([root], Options(mode="diff", base=root))
-    found = {(f.path, f.line, f.col) for f in result.findings if f.rule_id == RESIDUE_RULE_ID}
+    # (the macro body does not parse once masked: the Rust adapter reports the token itself, RB101)
+    found = {(f.path, f.line, f.col) for f in result.findings if f.rule_id in (RESIDUE_RULE_ID, "RB101")}
     # columns count characters, and the BOM is not one
     assert found == {("README.md", 4, 7), ("lib.rs", 2, line.index("emit_batch") + 1)}
 

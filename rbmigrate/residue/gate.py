@@ -122,6 +122,8 @@ class Gates:
             (("ROTOCOL_VERSION",), r'PROTOCOL_VERSION\s*[(:=][^;\n"]{0,40}?"[23]"'),
             *[((f"{role} for",), rf"impl\b[^{{;]*\b{re.escape(role)}\s+for\b") for role in sorted(roles)],
             (("trait",), rf"trait\s+(?:{_alt(roles)})\b"),
+            # a role method called through its trait (`S::init(…)` with `S: Source`, `<T as Source>::init(…)`)
+            *[((trait, f"::{method}"), None) for trait in sorted(s.role_traits) for method in sorted(s.role_methods)],
             *[((f'"{name}"',), None) for name in s.wit_functions if "-" not in name and name not in s.plain_methods],
         ]
         v3_modules = _alt(s.interfaces)

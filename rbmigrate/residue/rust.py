@@ -494,9 +494,9 @@ class RustScanner:
                     at = start + offset + prefix + span.start(1)
                     self._code(at, span.group(1), hits)
                     code = span.group(1)
-                    for hit in scan_code(code, self.s).sorted():  # `rapidbyte:connector/host@3.0.0`
-                        if hit.start and code[hit.start - 1] in "$#" and code[hit.start - 2:hit.start] != "r#":
-                            continue  # `$emit_batch`, `#emit_batch`: a macro's own variable
+                    for hit in scan_code(code, self.s).sorted():  # `rapidbyte:connector/host@3.0.0`, `emit-batch`
+                        if hit.shown.isidentifier():
+                            continue  # a Rust name: the scan as Rust above decides (the crate's own `fn`s, `$x`, `#x`)
                         hits.add(at + hit.start, at + hit.end, hit.name, hit.shown)
             offset += len(line)
 

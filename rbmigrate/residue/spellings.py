@@ -198,6 +198,12 @@ def _derive(table: RuleTable) -> V3Spellings:
             s.export_classes[pascal(old)] = V3Name(pascal(old), r.rule_id, pascal(r.new.wit))
             acc = bindgen_accessor(old)
             s.always[acc] = V3Name(acc, r.rule_id, bindgen_accessor(r.new.wit))  # as the adapter files it
+    # guest calls of a wasmtime host that v4 folds into `call_run` (`call_run_read`, `call_discover`)
+    from ..lang.rust.guestvocab import GONE, guest_vocab
+
+    for name, g in guest_vocab(table).calls.items():
+        if g.gone and name == g.call:
+            s.always[name] = V3Name(name, GONE, None)
     # rules with no WIT origin, in their language's spelling
     for rule in table:
         for spec in (rule.rust, rule.python):

@@ -17,8 +17,8 @@ from ...model import Edit, FileError, Finding
 from ...skipdirs import hidden_or_skipped
 from ...textio import line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
-from . import (docs, enums, guest, literals, macrobody, macros, methods, newapi, paths, strings, syntax, traits, uses,
-               workspace)
+from . import (docs, enums, guest, guestcalls, literals, macrobody, macros, methods, newapi, paths, strings, syntax,
+               traits, uses, workspace)
 from .plan import FilePlan
 from .receivers import Receivers
 from .scope import CrateFacts, FileScopes, module_path_of
@@ -186,6 +186,7 @@ def run_concerns(plan: FilePlan, snippets: list) -> None:
     macrobody.plan_bodies(plan, snippets, run_concerns)  # macro bodies first: they are theirs alone
     macrobody.plan_options(plan, snippets)
     methods.plan_methods(plan)
+    guestcalls.plan_guest_calls(plan)
     guest.plan_guest(plan)
     macros.plan_macros(plan)
     paths.plan_paths(plan)

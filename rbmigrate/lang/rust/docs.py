@@ -40,6 +40,8 @@ def _patterns(plan: "FilePlan") -> list[tuple[re.Pattern, dict[str, tuple[str, s
     distinct = {k: val for k, val in methods.items() if "_" in k}
     plain = {k: val for k, val in methods.items() if "_" not in k}
     pats.append((re.compile(r"(?:\.|::)(" + alt(distinct) + r")\b(?![\w-])"), distinct, 1))
+    # a bindgen accessor is distinctive on its own: `rapidbyte_connector_source_connector()`
+    pats.append((re.compile(r"(?<![\w-])(" + alt(v.accessors) + r")(?![\w-])"), dict(v.accessors), 1))
     receiver = r"(?i:\w*(?:ctx|context|host)\w*(?:\(\))?)"
     pats.append((re.compile(r"\b" + receiver + r"(?:\.|::)(" + alt(plain) + r")\b(?![\w-])"), plain, 1))
     types = dict(v.type_renames)

@@ -3,7 +3,7 @@
 - calls on the SDK ``Context`` (``ctx.emit_batch`` → ``ctx.batch_emit``);
 - ``HostImports`` methods (trait, impls, calls on ``host_imports()``);
 - the runtime's generated ``Host`` trait: impl methods, their ``_impl`` twins, calls;
-- runtime guest calls (``call_run_read`` → ``call_run``, reported for review) and bindgen accessors;
+- (guest calls and bindgen accessors: :mod:`.guestcalls`);
 - ``host_ffi::log(0, …)`` → ``host_ffi::log(LogLevel::Error, …)``.
 """
 
@@ -22,15 +22,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .plan import FilePlan
 
 _TWIN = "_impl"
-_RUN_CALL = "call_run"
 _INT = re.compile(r"^([0-9][0-9_]*)(?:[iu](?:8|16|32|64|128|size))?$")
 
 
 def plan_methods(plan: "FilePlan") -> None:
     v = plan.vocab
-    interesting = set(v.method_renames) | set(v.host_imports_renames) | set(v.guest_calls) | set(v.accessors)
+    interesting = set(v.method_renames) | set(v.host_imports_renames)
     interesting |= {old + _TWIN for old in v.method_renames}
-    interesting |= set(v.retyped) | {new for new, _ in v.method_renames.values()} | {_RUN_CALL}
+    interesting |= set(v.retyped) | {new for new, _ in v.method_renames.values()}
     rec = plan.receivers
     for call in plan.captures.get("call", ()):
         fn = field(call, "function")
@@ -107,24 +106,6 @@ def _ffi_definitions(plan: "FilePlan") -> None:
 
 def _method_call(plan: "FilePlan", rec, call: "Node", fn: "Node", method: "Node", name: str) -> None:
     v = plan.vocab
-    if name in v.guest_calls or name == _RUN_CALL:
-        args = field(call, "arguments")
-        if name in v.guest_calls:
-            plan.edit(method, *v.guest_calls[name])
-        elif args is not None and len(named(args)) >= 3:
-            return  # `call_run(store, session, request)`: already v4
-        plan.finding(
-            method,
-            "RB911",
-            f"`{_RUN_CALL}` takes a session and a `RunRequest`; this call still passes the v3 arguments",
-            "Pass the session returned by `call_open` and a `RunRequest` with the phase of the old call; "
-            "read the summary from the `RunSummary` field of that phase.",
-        )
-        return
-    if name in v.accessors:
-        new, rule = v.accessors[name]
-        plan.edit(method, new, rule)
-        return
     kind = rec.kind(field(fn, "value"))
     if kind == CONTEXT and name in v.method_renames:
         new, rule = v.method_renames[name]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...ruletable import RuleTable, bindgen_accessor, pascal, snake
+from .guestvocab import guest_vocab
 
 SDK_CRATE = "rapidbyte_sdk"
 BINDING_ROOT = ("rapidbyte", "connector")
@@ -85,7 +86,8 @@ class Vocab:
     type_renames: dict[str, tuple[str, str]] = field(default_factory=dict)  # Pascal old → (new, rule)
     variant_renames: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     trait_method_renames: dict[str, tuple[str, str]] = field(default_factory=dict)
-    guest_calls: dict[str, tuple[str, str]] = field(default_factory=dict)
+    guest_calls: dict[str, tuple[str, str]] = field(default_factory=dict)  # v3 guest call → (v4 call, rule)
+    guest_methods: frozenset[str] = frozenset()  # every guest call, v3 and v4 (`call_open`, …; .guestcalls)
     interfaces: dict[str, tuple[str, str]] = field(default_factory=dict)  # snake iface → (new snake, rule)
     v3_types: dict[str, str] = field(default_factory=dict)  # Pascal → kebab
     moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # Pascal → (rule, new Pascal, new iface snake)
@@ -174,6 +176,9 @@ def _build(table: RuleTable) -> Vocab:
                     v.method_renames.setdefault(old, entry)
             elif item == "method" and old != spec["to"]:
                 v.guest_calls[old] = entry
+    guests = guest_vocab(table)  # derived from wit/v3, wit/v4 and the role rules
+    v.guest_calls.update(guests.renames())
+    v.guest_methods = frozenset(guests.calls)
     for kebab, v3_owner in table.v3_types.items():
         v.v3_types[pascal(kebab)] = kebab
         v.type_ifaces[pascal(kebab)] = snake(v3_owner)
@@ -216,7 +221,8 @@ def _build(table: RuleTable) -> Vocab:
     # what stays after a migration and is still reported (findings are stable across runs)
     tokens |= {re.escape(v.method_renames[old][0]) for old in v.retyped if old in v.method_renames}
     tokens |= {"rapidbyte", r"\.checkpoint\(", r"\.metric\(", "ctx_json", "details_json", "host_imports", "HostImports",
-               "call_run", "records_processed", "cursor_value", "protocol_version", r"fn init\b"}
+               "call_run", *sorted(v.guest_methods), "records_processed", "cursor_value", "protocol_version",
+               r"fn init\b"}
     # a role trait still shaped by v3 (in the SDK: its definition, reported until it has `run`)
     tokens.add(r"fn (?:" + "|".join(sorted({re.escape(rm.method) for rm in role_methods(table)})) + r")\b")
     plain_ifaces = "|".join(sorted(re.escape(w) for w in v.wit_interfaces if "-" not in w))
@@ -279,7 +285,7 @@ class V3Text:
       name (the reshape, RB409, RB906, RB910);
     - the platform's v4-named code that is still reported (RB901, RB907, RB911, RB001): binding
       module paths (``connector::``, ``rapidbyte::{``), a checked-in binding tree (``mod rapidbyte``),
-      ``host_imports`` / ``HostImports``, ``host_ffi``, ``call_run``, the SDK records
+      ``host_imports`` / ``HostImports``, ``host_ffi``, the guest calls (``call_open``, ``call_run``, …), the SDK records
       (``struct OpenInfo`` / ``struct ValidationReport``);
     - a v3 protocol version next to ``protocol_version`` / ``PROTOCOL_VERSION`` (RB601, RB405);
     - a hand-built v3 JSON payload: a quoted payload key, the envelope keys, or ``"type"`` with a
@@ -291,7 +297,8 @@ class V3Text:
         words |= set(v.accessors) | {name for name in v.interfaces if "_" in name}
         plain = {w for w in words if "_" not in w and not any(c.isupper() for c in w[1:])}  # checkpoint, metric
         words = (words - plain) | {"run_read", "run_write", "run_transform", "ctx_json", "details_json",
-                                   "default_max_batch_bytes", "host_imports", "HostImports", "host_ffi", "call_run"}
+                                   "default_max_batch_bytes", "host_imports", "HostImports", "host_ffi"}
+        words |= v.guest_methods  # session-less `call_validate(store)` is v3 code under a v4 name
         words |= {w for w in (*v.wit_functions, *v.wit_interfaces) if "-" in w}
         words |= {f'"{w}"' for w in v.wit_functions if "-" not in w}  # "checkpoint" as a WIT name
         words |= {'"records_processed"', '"bytes_processed"', '"cursor_value"'}
