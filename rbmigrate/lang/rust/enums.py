@@ -17,8 +17,6 @@ from ...ruletable import pascal
 from .syntax import field, line_indent, named, path_segments, text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tree_sitter import Node
-
     from .plan import FilePlan
 
 RULE = "RB103"  # `log` takes the `log-level` enum; its new `trace` case comes with it

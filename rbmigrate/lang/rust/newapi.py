@@ -18,16 +18,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .syntax import field, named, text
+from .vocab import NEW_RECORDS as RECORDS
+from .vocab import SUMMARIES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tree_sitter import Node
-
     from .plan import FilePlan
 
 RULE = "RB307"
 PHASE_RULE = "RB308"
-RECORDS = ("RunPhase", "RunRequest", "RunSummary")
-SUMMARIES = ("ReadSummary", "WriteSummary", "TransformSummary")
 STEP = 'protocol-v4.md "Rust SDK v4": `RunRequest { phase, stream, dry_run, max_records }`, `RunPhase` (the WIT ' \
        '`run-phase` cases) and `RunSummary` with `RunSummary::read/write/transform/discover`.'
 

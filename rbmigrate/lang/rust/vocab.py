@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from ...ruletable import RuleTable, bindgen_accessor, pascal, snake
 from .guestvocab import guest_vocab
 
+# the v4 SDK's new records and the v3 summaries they go beside (newapi.py: RB307, RB308)
+NEW_RECORDS = ("RunPhase", "RunRequest", "RunSummary")
+SUMMARIES = ("ReadSummary", "WriteSummary", "TransformSummary")
+
 SDK_CRATE = "rapidbyte_sdk"
 BINDING_ROOT = ("rapidbyte", "connector")
 
@@ -317,6 +321,10 @@ class V3Text:
             (["connector"], r"connector" + _SEP + "::"),
             (["rapidbyte"], r"rapidbyte" + _SEP + "::" + _SEP + r"(?:\{|connector\b)|\bmod\s+rapidbyte\b"),
             (["OpenInfo", "ValidationReport"], r"\bstruct\s+(?:OpenInfo|ValidationReport)\b"),
+            # where the v4 SDK's new API belongs while it is missing (RB307, RB308; newapi.py)
+            (list(SUMMARIES), r"\bstruct\s+(?:" + "|".join(SUMMARIES) + r")\b|\bpub\s+use\b[^;]*\b(?:" +
+             "|".join(SUMMARIES) + r")\b"),
+            (["impl ConnectorError"], r"\bimpl\s+ConnectorError\b"),
         ]
         self.gated = [([g.encode() for g in gate], re.compile(pattern.encode(), re.S)) for gate, pattern in gated]
         owners = sorted({owner for owner, _ in v.variant_renames})
