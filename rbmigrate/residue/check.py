@@ -88,11 +88,14 @@ def check_unit(files, result: UnitResult, rules: RuleTable) -> None:
     severity = Severity(rules.get(RULE_ID).severity) if RULE_ID in rules else Severity.ERROR
     scanned = []
     crate: list = []  # Rust scanners: names a crate defines itself are known once all its files are read
+    own: dict = {}  # crate root -> the workspace's own struct fields
     for entry, fres, kind, data in todo:
         text = data.decode("utf-8", "surrogateescape")
         if kind == "rust":
             bom = 1 if text.startswith("\ufeff") else 0
             scanner = RustScanner(s, text[bom:])
+            if any(name in text for name in s.fields):
+                scanner.own_fields = _own_fields(entry.path, rules, own)
             hits = scanner.scan(Hits(bom), defer=True)
             crate.append(scanner)
         else:
@@ -139,6 +142,21 @@ def _report(fres: FileResult, kind: str, data: bytes, text: str, found: list, ru
             path=fres.path, line=line, col=col, rule_id=RULE_ID, severity=severity,
             message=describe(hit.name, rules, hit.shown), manual_step=manual_step(hit.name, rules),
         ))
+
+
+def _own_fields(path, rules: RuleTable, cache: dict) -> frozenset[str]:
+    """Struct fields the workspace's protocol crates declare themselves (see ``workspace.own_fields``)."""
+    folder = path.parent
+    while not (folder / "Cargo.toml").is_file():
+        if folder.parent == folder:
+            return frozenset()
+        folder = folder.parent
+    if folder not in cache:
+        from ..lang.rust.vocab import protocol_names, vocab
+        from ..lang.rust.workspace import own_fields
+
+        cache[folder] = own_fields(folder, protocol_names(vocab(rules)))
+    return cache[folder]
 
 
 def _protocol_folders(files, by_path: dict) -> dict:

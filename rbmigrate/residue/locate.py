@@ -119,6 +119,10 @@ def covered_lines(before: bytes, kind: str, findings) -> set[int]:
         if not 1 <= f.line < len(starts):
             continue
         at = min(starts[f.line - 1] + max(0, f.col - 1), starts[f.line] - 1)
+        end = _string_end(text, at) if kind == "rust" else None
+        if end is not None:  # a finding on a string literal (a code template, RB903): the whole literal
+            lines.update(range(f.line, bisect.bisect_right(starts, max(at, end - 1)) + 1))
+            continue
         if not _ITEM_PREFIX.fullmatch(text, starts[f.line - 1], at):
             continue  # in the middle of an expression: the line only
         end = statement_end(text, at)
@@ -129,6 +133,29 @@ def covered_lines(before: bytes, kind: str, findings) -> set[int]:
             first -= 1
             lines.add(first)
     return lines
+
+
+_STRING_START = re.compile(r'b?r(#*)"|b?"')
+
+
+def _string_end(text: str, at: int) -> int | None:
+    """End of the Rust string literal that starts at ``at`` (None when none starts there)."""
+    m = _STRING_START.match(text, at)
+    if m is None:
+        return None
+    if m.group(1) is not None:  # raw: up to the quote and as many hashes
+        end = text.find('"' + m.group(1), m.end())
+        return len(text) if end < 0 else end + 1 + len(m.group(1))
+    i = m.end()
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == '"':
+            return i + 1
+        i += 1
+    return len(text)
 
 
 def _python_blocks(text: str, lines: set[int]) -> set[int]:

@@ -171,6 +171,9 @@ class RustScanner:
         self.deferred: list[tuple] = []  # (scanner, hits, word…): decided once every text of the crate is seen
         self.skips: list[tuple[int, int]] = []  # comments and strings (not code)
         self.hits: Hits | None = None
+        # field names the workspace's protocol crates declare on their own structs (the SDK's
+        # `ConnectorError.details_json`): set by the caller, read through the root
+        self.own_fields: frozenset[str] = frozenset()
 
     # names the text declares, computed when a decision needs them (most files never do)
     @property
@@ -327,6 +330,8 @@ class RustScanner:
             return
         declared = _FOLLOWS_DECL.match(text, end) is not None
         if word in s.fields:  # a field: `.details_json`, `details_json: T` in a struct or its literal
+            if word in self.root.own_fields:
+                return  # the workspace's own struct field of that name (the adapter keeps it)
             if (prev is not None and (prev.group("recv") or prev.group("dot"))) or (
                     declared and _innermost_open(text, start) == "{"):
                 hits.add(start, end, s.fields[word])

@@ -46,6 +46,8 @@ def _patterns(plan: "FilePlan") -> list[tuple[re.Pattern, dict[str, tuple[str, s
     pats.append((re.compile(r"\b" + receiver + r"(?:\.|::)(" + alt(plain) + r")\b(?![\w-])"), plain, 1))
     types = dict(v.type_renames)
     pats.append((re.compile(r"(?<![\w:])(" + alt(types) + r")\b"), types, 1))
+    for old, owner in sorted(v.type_owners.items()):  # through its SDK module: `crate::host_tcp::HostTcpStream`
+        pats.append((re.compile(r"\b" + re.escape(owner) + r"::(" + re.escape(old) + r")\b"), {old: types[old]}, 1))
     variants = {f"{o}::{old}": (f"{o}::{new}", rule) for (o, old), (new, rule) in v.variant_renames.items()}
     pats.append((re.compile(r"\b(" + alt(variants) + r")\b"), variants, 1))
     ifaces = {f"connector::{old}": (f"connector::{new}", rule) for old, (new, rule) in v.interfaces.items() if old not in v.split}

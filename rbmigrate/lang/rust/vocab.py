@@ -106,6 +106,7 @@ class Vocab:
     field_renames: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (Pascal, snake)
     impl_twins_rule: str = "RB411"
     role_methods: tuple[RoleMethod, ...] = ()
+    type_owners: dict[str, str] = field(default_factory=dict)  # SDK-only type rename -> its SDK module
     literals: dict[str, LiteralChange] = field(default_factory=dict)  # v3 type (Pascal) -> its literal change
     payloads: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # host fn -> (v4 record, v3/v4 arity)
     codes: dict[str, tuple[int, str]] = field(default_factory=dict)  # host fn -> (index of the coded param, v4 enum)
@@ -170,6 +171,8 @@ def _build(table: RuleTable) -> Vocab:
             entry = (spec["to"], rule.id)
             if item == "type":
                 v.type_renames[old] = entry
+                if spec.get("owner"):  # the SDK module it lives in: `host_tcp::HostTcpStream`
+                    v.type_owners[old] = spec["owner"]
             elif item == "variant":
                 v.variant_renames[(spec["owner"], old)] = entry
             elif item == "trait-method":

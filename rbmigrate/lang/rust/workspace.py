@@ -226,3 +226,35 @@ def home(crate_root: Path, name: str) -> tuple[str, ...] | None:
     stamp = tuple((str(p), p.stat().st_mtime_ns) for p in _sources(root))
     found = _items(root, stamp).get(name)
     return found[0] if found else None
+
+
+_STRUCT_BODY = re.compile(rb"\bstruct[ \t]+[A-Za-z_]\w*[ \t]*(?:<[^>{;]*>)?[^{;]*\{([^}]*)\}")
+_FIELD_DECL = re.compile(rb"^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?([A-Za-z_]\w*)[ \t]*:(?!:)", re.M)
+_BINDING_TREE = re.compile(rb"^(?:pub[ \t]+)?mod[ \t]+(?:rapidbyte|exports)\b", re.M)
+
+
+@functools.lru_cache(maxsize=64)
+def _fields(root: Path, stamp: tuple) -> frozenset[str]:
+    out: set[str] = set()
+    for path in _sources(root):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if b"struct" not in data or _BINDING_TREE.search(data):
+            continue  # a checked-in binding tree: its records are the WIT's (RB001)
+        for body in _STRUCT_BODY.finditer(data):
+            out.update(m.group(1).decode() for m in _FIELD_DECL.finditer(body.group(1)))
+    return frozenset(out)
+
+
+def own_fields(crate_root: Path, protocol_names: frozenset[str]) -> frozenset[str]:
+    """Field names the crate's and the workspace's protocol crates declare on their own structs (binding
+    trees aside): ``ConnectorError.details_json`` of a types crate is the SDK's field, not the WIT's."""
+    root = Path(crate_root).resolve()
+    ws = load(root, protocol_names)
+    roots = {root} | {c.root for c in ws.crates.values() if c.ident in ws.protocol}
+    out: set[str] = set()
+    for r in sorted(roots):
+        out |= _fields(r, tuple((str(p), p.stat().st_mtime_ns) for p in _sources(r)))
+    return frozenset(out)
