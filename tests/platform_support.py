@@ -94,8 +94,10 @@ def diagnostics(stdout: str, level: str) -> list[dict]:
 
 
 def primary_lines(message: dict) -> list[tuple[str, int]]:
-    """(file, line) of each primary span of a compiler message (paths relative to the workspace)."""
-    return [(s["file_name"], s["line_start"]) for s in message.get("spans", []) if s.get("is_primary")]
+    """(file, line) of every line a primary span of a compiler message covers (paths relative to the
+    workspace): an error on a multi-line parameter list falls on each of its lines."""
+    return [(s["file_name"], line) for s in message.get("spans", []) if s.get("is_primary")
+            for line in range(s["line_start"], s["line_end"] + 1)]
 
 
 # ---- how a migrated tree differs from the hand-migrated one ---------------------------------------

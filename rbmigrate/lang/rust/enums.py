@@ -5,7 +5,7 @@ after a canonical v4 WIT enum (``LogLevel`` for ``log-level``) gains the cases
 the WIT enum has and it lacks (renamed variants are the variant rules' work).
 The new variants go after the last one, in the enum's own layout. A ``match``
 that names the enum's variants one by one (no wildcard) is no longer
-exhaustive: it gets a finding on its last arm, since what a new case should do
+exhaustive: it gets a finding on its scrutinee (where rustc reports it), since what a new case should do
 there is the author's call.
 """
 
@@ -115,5 +115,6 @@ def _report_matches(plan: "FilePlan", grown: dict[str, list[str]]) -> None:
                 continue
             rule = _wit_enums(plan)[owner][1]
             cases = ", ".join(f"`{owner}::{c}`" for c in lacking)
-            plan.finding(arms[-1], rule, f"`{owner}` gains {cases} in v4; this match names every v3 case",
+            at = field(match, "value") or arms[-1]  # where rustc reports a non-exhaustive match
+            plan.finding(at, rule, f"`{owner}` gains {cases} in v4; this match names every v3 case",
                          f"Add an arm for {cases}.")

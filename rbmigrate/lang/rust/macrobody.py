@@ -42,7 +42,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # macro name (last path segment) → how its body is read
 BODY_MACROS = {"quote": "quote", "quote_spanned": "quote", "bindgen": "options", "generate": "options"}
+# std macros whose arguments are expressions (a format string first, for some): read as a tuple
+ARG_MACROS = frozenset({"assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne",
+                        "format", "format_args", "print", "println", "eprint", "eprintln", "write", "writeln",
+                        "panic", "vec", "dbg", "todo", "unimplemented", "unreachable"})
 _HINT = re.compile(rb"macro_rules!|\b(?:quote|quote_spanned|bindgen|generate)\s*!")
+_ARGS_HINT = re.compile(rb"\b(?:" + b"|".join(sorted(n.encode() for n in ARG_MACROS)) + rb")\s*!")
 _IDENT_CHAR = re.compile(r"[A-Za-z0-9_]")
 
 # (prefix, suffix) tried in order: items, a function body, an expression, struct-literal options
@@ -50,6 +55,11 @@ _WRAPPERS = (
     ("", ""),
     ("fn __rbmigrate_body() {\n", "\n}\n"),
     ("const _: () = ", ";\n"),
+)
+# the arguments of an ARG_MACROS invocation: a tuple (`assert_eq!(a, b)`), or an array (`vec![x; n]`)
+_ARG_WRAPPERS = (
+    ("fn __rbmigrate_body() {\n(", ");\n}\n"),
+    ("fn __rbmigrate_body() {\n[", "];\n}\n"),
 )
 
 
@@ -102,8 +112,9 @@ def _macro_name(node: "Node") -> str:
     return syntax.text(segs[-1]) if segs else syntax.text(name)
 
 
-def find_bodies(root: "Node") -> list[Body]:
-    """The macro bodies of a tree (outermost ones: a token tree holds no macro nodes)."""
+def find_bodies(root: "Node", args: "Callable[[int, int], bool] | None" = None) -> list[Body]:
+    """The macro bodies of a tree (outermost ones: a token tree holds no macro nodes); with ``args``, also the
+    arguments of the expression macros (``assert_eq!(…)``) for which ``args(start, end)`` holds."""
     out: list[Body] = []
     stack = [root]
     while stack:
@@ -120,6 +131,9 @@ def find_bodies(root: "Node") -> list[Body]:
         if t == "macro_invocation":
             kind = BODY_MACROS.get(_macro_name(node))
             tree = next((c for c in node.children if c.type == "token_tree"), None)
+            if kind is None and args is not None and tree is not None and _macro_name(node) in ARG_MACROS \
+                    and tree.child_count >= 2 and args(tree.children[0].end_byte, tree.children[-1].start_byte):
+                kind = "args"
             if kind is not None and tree is not None and tree.child_count >= 2:
                 start = tree.children[0].end_byte
                 if _macro_name(node) == "quote_spanned":  # `quote_spanned! {span=> …}`
@@ -216,11 +230,19 @@ def _quote_interpolation(kids, i: int, body: Body) -> None:
 
 
 def bodies(root: "Node", data: bytes, scopes: FileScopes) -> list[Snippet]:
-    """Every macro body of a tree as a snippet (parsed when it parses), nested bodies as children."""
-    if _HINT.search(data) is None:
+    """Every macro body of a tree as a snippet (parsed when it parses), nested bodies as children.
+
+    The arguments of an expression macro (``assert_eq!``, ``format!``, …) are one when they can hold
+    something to migrate (the Rust v3 check passes on them)."""
+    hint = _HINT.search(data) is not None
+    vocab = getattr(scopes.facts, "vocab", None)
+    worth = None
+    if vocab is not None and _ARGS_HINT.search(data) is not None:
+        worth = lambda start, end: vocab.v3_text(data[start:end])  # noqa: E731
+    if not hint and worth is None:
         return []
     out = []
-    for body in find_bodies(root):
+    for body in find_bodies(root, worth):
         out.append(_snippet(body, data, scopes))
     return out
 
@@ -236,7 +258,7 @@ def _snippet(body: Body, data: bytes, scopes: FileScopes) -> Snippet:
         masked = bytearray(data[body.start : body.end])
         for s, e, text in masks:
             masked[s - body.start : e - body.start] = text
-        for prefix, suffix in _WRAPPERS:
+        for prefix, suffix in _WRAPPERS if body.kind != "args" else _ARG_WRAPPERS:
             head = prefix.encode() + (indent if not prefix or prefix.endswith("\n") else b"")
             candidate = head + bytes(masked) + suffix.encode()
             tree = syntax.parse(candidate)

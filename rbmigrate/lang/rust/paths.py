@@ -416,9 +416,10 @@ def report_retyped_signature(plan: "FilePlan", item: "Node", name: str) -> None:
             pat, ty = field(p, "pattern"), field(p, "type")
             ty_text = text(ty).replace(" ", "") if ty is not None else ""
             return (pat is not None and "json" in text(pat)) or ty_text in ("String", "&str")
-        if any(v3_param(p) for p in plist):
+        first = next((p for p in plist if v3_param(p)), None)
+        if first is not None:  # at the first v3 parameter (where rustc reports the mismatch with the trait)
             plan.finding(
-                field(item, "name"),
+                first,
                 "RB901",
                 f"`{new}` takes a typed record in v4; this definition still takes the v3 JSON payload",
                 f"Change the parameters to the `{payload[0]}` record and drop the JSON parsing.",
@@ -428,7 +429,7 @@ def report_retyped_signature(plan: "FilePlan", item: "Node", name: str) -> None:
     ty = field(plist[coded[0]], "type") if coded is not None and len(plist) > coded[0] else None
     if ty is not None and text(ty) in _INTEGERS:
         plan.finding(
-            field(item, "name"),
+            ty,  # where rustc reports the type that no longer matches the trait
             "RB907",
             f"`{new}` takes a `{coded[1]}` enum in v4 where v3 took an integer code",
             "Change the integer parameter to the enum and map its members where the code was used.",

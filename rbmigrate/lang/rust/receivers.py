@@ -108,6 +108,8 @@ class Receivers:
         self.facts = plan.facts
         self._cache: dict[tuple[int, int, str], str | None] = {}
         self._depth = 0
+        # a macro body (macrobody.SnippetPlan): names it does not declare are the enclosing code's
+        self.outer = getattr(plan, "parent", None)
 
     # ----------------------------------------------------------------- types
 
@@ -213,6 +215,18 @@ class Receivers:
 
     # ----------------------------------------------------------- expressions
 
+    def _outer_kind(self, expr: "Node") -> str | None:
+        """In a macro body: the kind of the same token where the macro is written (``assert!(host.x())``)."""
+        outer = self.outer
+        if outer is None or getattr(outer, "receivers", None) is None:
+            return None
+        snippet = self.plan.snippet
+        start, end = snippet.outer(expr.start_byte), snippet.outer(expr.end_byte)
+        node = outer.root.descendant_for_byte_range(start, end)
+        if node is None or node.type != expr.type or node.text != expr.text:
+            return None
+        return outer.receivers.kind(node)
+
     def kind(self, expr: "Node | None") -> str | None:
         if expr is None:
             return None
@@ -235,7 +249,7 @@ class Receivers:
         if t == "identifier":
             decl = find_decl(expr)
             if decl is None:
-                return None
+                return self._outer_kind(expr)
             how, node = decl
             if how == "param":
                 return self.type_kind(field(node, "type"))
@@ -250,7 +264,7 @@ class Receivers:
             return None
         if t == "self":
             impl = self._enclosing_impl(expr)
-            return self.impl_kind(impl) if impl is not None else None
+            return self.impl_kind(impl) if impl is not None else self._outer_kind(expr)
         if t == "field_expression":
             name = field(expr, "field")
             if name is not None and name.type == "field_identifier" and self.facts.context_field(text(name)):
