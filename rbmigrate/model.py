@@ -61,9 +61,16 @@ class Finding:
     message: str
     manual_step: str = ""
     suggestion: str = ""  # an edit not applied (unsafe without --unsafe-fixes, or display-only): its new text
+    end_line: int = 0  # where the reported code ends (0: a point finding)
+    end_col: int = 0
 
     def location(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
+
+    @property
+    def lines(self) -> range:
+        """The lines the reported code covers."""
+        return range(self.line, max(self.line, self.end_line) + 1)
 
 
 @dataclass(slots=True)

@@ -3,9 +3,10 @@
 - `cargo_tools()`: cargo, rustc and the Debian crates, or skip (fail under CI=true);
 - `run_cargo(...)`: cargo in a workspace with its own target folder, asserting nothing was written into it;
 - `diagnostics(...)`: compiler messages of `--message-format=json` output;
-- `hunks(...)`, `uncovered(...)`, `automatic_share(...)`: how a migrated tree differs from the
-  hand-migrated one, which differences fall on a line that carries a finding, and how much of the
-  migration the codemod did by itself.
+- `hunks(...)`, `uncovered(...)`: how a migrated tree differs from the hand-migrated one, and which
+  differences fall on a line that carries a finding;
+- `v3_line_share(...)`: how many of the v3 lines the codemod migrated by itself; `automatic_share(...)`,
+  how many of the hand migration's changed blocks it reproduced exactly (context for the first).
 """
 
 from __future__ import annotations
@@ -255,3 +256,58 @@ def finding_spots(root: Path, lines: dict[str, set[int]]) -> dict[str, set[int]]
                     spot.update(range(first.start_point[0] + 1, node.end_point[0] + 3))  # and the line after it
         out[rel] = spot
     return out
+
+
+@dataclass(frozen=True)
+class _Finding:  # what `covered_lines` reads of a finding
+    line: int
+    col: int
+
+
+def v3_line_share(v3_root: Path, doc: dict) -> tuple[int, int, int, list[str]]:
+    """(migrated automatically, left to a manual finding, left with RB920, the manual and left lines) over
+    the *v3 lines*: the lines of the v3 tree that hold a v3 spelling, as the residue pass's scanners find
+    them (the same definition of "v3 spelling" as the "nothing left silently" check).
+
+    A v3 line is migrated automatically when no blocking adapter finding covers it (the finding's line
+    and the statement or item starting there, as the residue pass counts coverage) and no RB920 finding
+    is on it: the rewrite removed every v3 spelling on it. That each such rewrite is *right* is what
+    `uncovered(hunks(...))` checks against the hand-migrated tree."""
+    from rbmigrate.residue import scan_text, spellings_for
+    from rbmigrate.residue.gate import scan_kind
+    from rbmigrate.residue.locate import covered_lines
+    from rbmigrate.ruletable import default_table
+    from rbmigrate.textio import line_col
+
+    spellings = spellings_for(default_table())
+    findings: dict[str, list[dict]] = {}
+    for unit in doc["units"]:
+        for f in unit["files"]:
+            findings.setdefault(f["path"], []).extend(f["findings"])
+    auto = manual = left = 0
+    missed = []
+    for path in sorted(v3_root.rglob("*")):
+        rel = path.relative_to(v3_root).as_posix()
+        kind = scan_kind(path)
+        if kind is None or not path.is_file() or "target" in path.relative_to(v3_root).parts:
+            continue
+        data = path.read_bytes()
+        text = data.decode("utf-8", "surrogateescape")
+        lines = {line_col(data, len(text[:h.start].encode("utf-8", "surrogateescape")))[0]
+                 for h in scan_text(kind, text, spellings).sorted()}
+        if not lines:
+            continue
+        mine = findings.get(rel, [])
+        blocking = covered_lines(data, kind, [_Finding(x["line"], x["col"]) for x in mine
+                                              if x["severity"] in ("error", "warning") and x["rule_id"] != "RB920"])
+        residue = {x["line"] for x in mine if x["rule_id"] == "RB920"}
+        for line in sorted(lines):
+            if line in residue:
+                left += 1
+                missed.append(f"{rel}:{line} (RB920)")
+            elif line in blocking:
+                manual += 1
+                missed.append(f"{rel}:{line}")
+            else:
+                auto += 1
+    return auto, manual, left, missed

@@ -41,6 +41,7 @@ def _finding(finding: Finding) -> dict:
         "severity": finding.severity.value,
         **_pick(finding, "message", "manual_step"),
         **({"suggestion": finding.suggestion} if finding.suggestion else {}),
+        **({"end_line": finding.end_line, "end_col": finding.end_col} if finding.end_line else {}),
     }
 
 

@@ -3,7 +3,7 @@
 Only text between backticks is looked at, and inside it only spellings that
 can only mean the protocol item: a renamed method called with ``.`` or ``::``,
 a renamed SDK type, an ``Enum::Variant``, a binding module path, a kebab-case
-WIT name, a package string.
+WIT name, a package string, an integer level of the raw logger (``host_ffi::log(0, ..)``).
 """
 
 from __future__ import annotations
@@ -66,6 +66,10 @@ def _patterns(plan: "FilePlan") -> list[tuple[re.Pattern, dict[str, tuple[str, s
     trait_methods = {f"{t}::{old}": (f"{t}::{new}", rule)
                      for t in ROLE_TRAITS for old, (new, rule) in v.trait_method_renames.items()}
     pats.append((re.compile(r"\b(" + alt(trait_methods) + r")\b"), trait_methods, 1))
+    # the raw logger with a v3 integer level (RB408): `host_ffi::log(0, ..)` → `host_ffi::log(LogLevel::Error, ..)`
+    levels = {str(i): (f"LogLevel::{name}", "RB408") for i, name in enumerate(v.log_levels)}
+    if levels:
+        pats.append((re.compile(r"\bhost_ffi::log\(\s*(" + alt(levels) + r")\b(?!\.)"), levels, 1))
     v._doc_patterns = pats  # type: ignore[attr-defined]
     return pats
 
@@ -119,12 +123,17 @@ _WIT_BEFORE = re.compile(r"\bWIT\s+$")
 
 def _in_context(plan: "FilePlan", span: str, before: str, after: str) -> tuple[str, str] | None:
     """Spans whose meaning the prose around them settles: "the WIT `host` interface" (an interface name that
-    is also a word), and an intra-doc link to a renamed function of the SDK's host_ffi module (`[`metric`]` in
+    is also a word), a lone `init` in the SDK's own docs, and an intra-doc link to a renamed function of the SDK's host_ffi module (`[`metric`]` in
     its own docs links the function defined there)."""
     v = plan.vocab
     if span in v.wit_interfaces and "-" not in span and span.replace("-", "_") not in v.split:
         if _INTERFACE_AFTER.match(after) or _WIT_BEFORE.search(before):
             return v.wit_interfaces[span]
+    # the SDK's own docs: a lone `init` is its role traits' lifecycle method (elsewhere it is only a word)
+    bare = span[:-2] if span.endswith("()") else span
+    if plan.facts.is_sdk and bare in v.trait_method_renames and not before.endswith("["):
+        new, rule = v.trait_method_renames[bare]
+        return new + span[len(bare):], rule
     if (before.endswith("[") and after.startswith("]") and plan.facts.is_sdk
             and plan.scopes.module_path[-1:] == ("host_ffi",) and span in v.host_imports_renames):
         return v.host_imports_renames[span]

@@ -90,7 +90,7 @@ def _enclosing_impl(node: "Node") -> "Node | None":
 
 
 def _receiver_is(plan: "FilePlan", value: "Node | None", change: "LiteralChange") -> bool:
-    from .receivers import find_decl
+    from .receivers import find_decl, in_outer
 
     if value is None:
         return False
@@ -102,8 +102,9 @@ def _receiver_is(plan: "FilePlan", value: "Node | None", change: "LiteralChange"
     if value.type != "identifier":
         return False
     decl = find_decl(value)
-    if decl is None:
-        return False
+    if decl is None:  # in a macro body (`assert_eq!(info.x, 1)`): where the macro is written
+        outer = in_outer(plan, value)
+        return outer is not None and _receiver_is(outer[0], outer[1], change)
     kind, node = decl
     if kind == "param":
         return _names_record(plan, field(node, "type"), change)

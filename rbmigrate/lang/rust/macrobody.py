@@ -238,13 +238,25 @@ def bodies(root: "Node", data: bytes, scopes: FileScopes) -> list[Snippet]:
     vocab = getattr(scopes.facts, "vocab", None)
     worth = None
     if vocab is not None and _ARGS_HINT.search(data) is not None:
-        worth = lambda start, end: vocab.v3_text(data[start:end])  # noqa: E731
+        modules = _imported_interfaces(vocab, data)
+        worth = lambda start, end: vocab.v3_text(data[start:end]) or (  # noqa: E731
+            modules is not None and modules.search(data, start, end) is not None)
     if not hint and worth is None:
         return []
     out = []
     for body in find_bodies(root, worth):
         out.append(_snippet(body, data, scopes))
     return out
+
+
+def _imported_interfaces(vocab, data: bytes) -> "re.Pattern[bytes] | None":
+    """`types::` and the like, when the file imports a renamed v3 interface module by its plain name
+    (`use …::rapidbyte::connector::types;`): a path through it in macro arguments is v3 code too."""
+    plain = [name for name in vocab.interfaces if "_" not in name]
+    if not plain or re.search(rb"connector\s*::\s*(?:\{[^}]*\b)?(?:" + b"|".join(n.encode() for n in plain) + rb")\b",
+                              data) is None:
+        return None
+    return re.compile(rb"(?<![\w:])(?:" + b"|".join(re.escape(n.encode()) for n in plain) + rb")\s*::")
 
 
 def _snippet(body: Body, data: bytes, scopes: FileScopes) -> Snippet:

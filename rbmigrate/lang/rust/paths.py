@@ -194,6 +194,9 @@ def _binding_heads(plan: "FilePlan") -> set[bytes]:
     from .scope import use_leaves
 
     heads: set[bytes] = set()
+    outer = getattr(plan, "parent", None)  # a macro body: names bound where the macro is written count too
+    if outer is not None:
+        heads |= _binding_heads(outer)
     for decl in plan.captures.get("use", ()):
         if b"connector::" not in decl.text:
             continue

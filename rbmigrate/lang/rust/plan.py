@@ -82,7 +82,8 @@ class FilePlan:
         line, col = line_col(self.data, offset)
         if any(f.line == line and f.col == col and f.rule_id == rule_id for f in self.store.findings):
             return  # one finding per place and rule
-        self.store.finding(offset, rule_id, message, manual_step, severity)
+        end = None if isinstance(node, int) else node.end_byte
+        self.store.finding(offset, rule_id, message, manual_step, severity, end)
 
     def result_findings(self) -> list[Finding]:
         return sorted(self.store.findings, key=lambda f: (f.line, f.col, f.rule_id))

@@ -101,6 +101,21 @@ def find_decl(ident: "Node") -> tuple[str, "Node"] | None:
     return None
 
 
+def in_outer(plan: "FilePlan", node: "Node") -> "tuple[FilePlan, Node] | None":
+    """In a macro body (a ``macrobody.SnippetPlan``): the enclosing plan and the same token where the macro
+    is written, for a name the body does not declare itself (None outside a macro body, or when the token
+    was masked, such as a ``$metavariable``)."""
+    outer = getattr(plan, "parent", None)
+    if outer is None:
+        return None
+    snippet = plan.snippet
+    start, end = snippet.outer(node.start_byte), snippet.outer(node.end_byte)
+    found = outer.root.descendant_for_byte_range(start, end)
+    if found is None or found.type != node.type or found.text != node.text:
+        return None
+    return outer, found
+
+
 class Receivers:
     def __init__(self, plan: "FilePlan"):
         self.plan = plan
@@ -217,15 +232,10 @@ class Receivers:
 
     def _outer_kind(self, expr: "Node") -> str | None:
         """In a macro body: the kind of the same token where the macro is written (``assert!(host.x())``)."""
-        outer = self.outer
-        if outer is None or getattr(outer, "receivers", None) is None:
+        found = in_outer(self.plan, expr)
+        if found is None or getattr(found[0], "receivers", None) is None:
             return None
-        snippet = self.plan.snippet
-        start, end = snippet.outer(expr.start_byte), snippet.outer(expr.end_byte)
-        node = outer.root.descendant_for_byte_range(start, end)
-        if node is None or node.type != expr.type or node.text != expr.text:
-            return None
-        return outer.receivers.kind(node)
+        return found[0].receivers.kind(found[1])
 
     def kind(self, expr: "Node | None") -> str | None:
         if expr is None:

@@ -209,9 +209,7 @@ def _build_script(plan: "FilePlan") -> None:
 
 def _protocol_constants(plan: "FilePlan") -> None:
     """SDK constants and enum serialisations that spell the v3 protocol version."""
-    if not plan.facts.is_sdk:
-        return
-    for const in plan.captures.get("const", ()):
+    for const in plan.captures.get("const", ()) if plan.facts.is_sdk else ():
         name = field(const, "name")
         value = field(const, "value")
         if name is None or value is None or "PROTOCOL_VERSION" not in text(name) or value.type != "string_literal":
@@ -220,10 +218,11 @@ def _protocol_constants(plan: "FilePlan") -> None:
         if content in ("2", "3"):
             plan.edit((offset, offset + len(content)), "4", "RB601")
     renamed = {(o, x) for (o, x), (new, _) in plan.vocab.variant_renames.items() if o == "ProtocolVersion"}
+    current = {(o, new) for (o, x), (new, _) in plan.vocab.variant_renames.items() if o == "ProtocolVersion"}
     for path in plan.captures.get("path", ()):
         name = field(path, "name")
         owner = field(path, "path")
-        if name is None or owner is None or (text(owner), text(name)) not in renamed:
+        if name is None or owner is None or (text(owner), text(name)) not in renamed | current:
             continue
         arm = enclosing(path, "match_arm")
         if arm is None:
@@ -231,7 +230,7 @@ def _protocol_constants(plan: "FilePlan") -> None:
         value = field(arm, "value")
         pattern = field(arm, "pattern")
         in_pattern = pattern is not None and pattern.start_byte <= path.start_byte < pattern.end_byte
-        if in_pattern and value is not None and value.type == "string_literal":
+        if in_pattern and (text(owner), text(name)) in renamed and value is not None and value.type == "string_literal":
             offset, content = _content(value)
             if content in ("2", "3"):
                 plan.edit((offset, offset + len(content)), "4", "RB405")
@@ -239,9 +238,35 @@ def _protocol_constants(plan: "FilePlan") -> None:
             continue
         # the other way round: `"2" | "3" => Ok(ProtocolVersion::V2)` parses the v3 spellings
         strings = [n for n in _walk(pattern) if n.type == "string_literal"] if pattern is not None else []
-        if any(_content(n)[1] in ("2", "3") for n in strings):
-            plan.finding(pattern, "RB405", "this match still turns the v3 protocol strings into a version",
-                         'v4 speaks only "4": match `"4"`, and keep `"2"`/`"3"` only where v3 data is read on purpose.')
+        if not any(_content(n)[1] in ("2", "3") for n in strings):
+            continue
+        if _only_v3_strings(pattern, strings) and not _matches_elsewhere(arm, "4"):
+            plan.edit((pattern.start_byte, pattern.end_byte), '"4"', "RB405")
+            continue
+        plan.finding(pattern, "RB405", "this match still turns the v3 protocol strings into a version",
+                     'v4 speaks only "4": match `"4"`, and keep `"2"`/`"3"` only where v3 data is read on purpose.')
+
+
+def _only_v3_strings(pattern: "Node", strings: list["Node"]) -> bool:
+    """`"2"`, `"3"` or `"2" | "3"`: a pattern made of v3 version strings and nothing else."""
+    if any(_content(n)[1] not in ("2", "3") for n in strings):
+        return False
+    rest = [n for n in _walk(pattern) if n.is_named and n.type not in ("match_pattern", "or_pattern", "string_literal",
+                                                                      "string_content")]
+    return not rest
+
+
+def _matches_elsewhere(arm: "Node", content: str) -> bool:
+    """Another arm of the same match already matches the string `content`."""
+    block = arm.parent
+    for other in named(block) if block is not None else ():
+        if other.type != "match_arm" or other.id == arm.id:
+            continue
+        pattern = field(other, "pattern")
+        if pattern is not None and any(n.type == "string_literal" and _content(n)[1] == content
+                                       for n in _walk(pattern)):
+            return True
+    return False
 
 
 # ------------------------------------------------------------- payloads
