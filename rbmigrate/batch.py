@@ -210,8 +210,9 @@ class BatchOptions:
     progress: str = "auto"  # auto | bar | lines | none
     verbose: bool = False
     unsafe_fixes: bool = False
+    typecheck: bool = False
     cache: bool = False  # use the result cache (rbmigrate.resultcache); the CLI turns it on unless --no-cache
-    cache_dir: Path | None = None  # its folder (default: <cache dir>/results)
+    cache_dir: Path | None = None  # --cache-dir: the result cache goes to <cache_dir>/results
 
 
 def finish_interrupted_writes(paths: list[Path], base: Path, stream=None) -> None:
@@ -310,7 +311,8 @@ def run_batch(paths: list[Path], options: BatchOptions) -> tuple[RunResult, dict
     if options.shard is not None:
         k, n = options.shard
         units = [u for u in units if shard_of(display_path(u.root, base), n) == k]
-    engine_options = Options(mode=options.mode, jobs=options.jobs, base=base, unsafe_fixes=options.unsafe_fixes)
+    engine_options = Options(mode=options.mode, jobs=options.jobs, base=base, unsafe_fixes=options.unsafe_fixes,
+                             typecheck=options.typecheck, cache_dir=options.cache_dir)
     path_map = {display_path(f, base): f for unit in units for f in unit.files}
 
     style = Progress.choose(len(units)) if options.progress == "auto" else options.progress
@@ -337,7 +339,7 @@ def run_batch(paths: list[Path], options: BatchOptions) -> tuple[RunResult, dict
         from .resultcache import ResultCache, cacheable_options
 
         if cacheable_options(engine_options):
-            cache = ResultCache(engine_options, options.cache_dir)
+            cache = ResultCache(engine_options, options.cache_dir / "results" if options.cache_dir else None)
     progress.start()
     try:
         results = run_units(units, engine_options, options.jobs, on_result, cache=cache)

@@ -180,7 +180,8 @@ def run_options(func):
 
 
 def run_selection(selection: Selection, mode: str, jobs: int | None, verbose: bool = False, allow_dirty: bool = False,
-                  quiet: bool = False, unsafe_fixes: bool = False, no_cache: bool = False):
+                  quiet: bool = False, unsafe_fixes: bool = False, typecheck: bool = False,
+                  cache_dir: Path | None = None, no_cache: bool = False):
     """Discover, shard and migrate; in ``apply`` mode also write. Returns ``(RunResult, path map)``."""
     from .batch import BatchOptions, InputError, run_batch
     from .discover import DiscoverOptions
@@ -195,7 +196,9 @@ def run_selection(selection: Selection, mode: str, jobs: int | None, verbose: bo
         verbose=verbose,
         progress="none" if quiet else "auto",
         unsafe_fixes=unsafe_fixes,
+        typecheck=typecheck,
         cache=not no_cache,
+        cache_dir=cache_dir,
     )
     try:
         return run_batch(selection.paths, options)
@@ -284,17 +287,21 @@ def exit_code(run, check: bool = False, strict: bool = False, pending_fails: boo
 @click.option("--allow-dirty", is_flag=True, help="Write even into files with uncommitted changes.")
 @click.option("--unsafe-fixes", is_flag=True,
               help="Also apply unsafe fixes (rules with fix = unsafe); without it they are findings showing the edit.")
+@click.option("--typecheck", is_flag=True,
+              help="Type-check each migrated Python connector against the v4 bindings with mypy; type errors "
+                   "that involve the bindings are findings (RB918).")
 @click.option("--verify", "verify_after", is_flag=True,
               help="After writing, verify each migrated connector against a snapshot of its v3 original "
                    "(see `rbmigrate verify`).")
 @click.option("--pg-dsn", metavar="DSN", help="With --verify: use this PostgreSQL server instead of a throwaway cluster.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="With --verify: where snapshots, builds and compiled components are kept "
+              help="Where rbmigrate keeps what it can compute again: the result cache of apply/scan (results/), "
+                   "and with --verify / --typecheck snapshots, builds, compiled components and bindings "
                    "(default: $RBMIGRATE_CACHE_DIR, $XDG_CACHE_HOME/rbmigrate or ~/.cache/rbmigrate).")
 @output_options
 @run_options
-def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fixes, verify_after, pg_dsn, cache_dir,
-          output: Output, jobs, verbose, quiet, no_cache):
+def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fixes, typecheck, verify_after, pg_dsn,
+          cache_dir, output: Output, jobs, verbose, quiet, no_cache):
     """Migrate every v3 file under PATHS to v4 (in place unless --diff/--check).
 
     PATHS may be files, connectors or whole repositories: every connector
@@ -314,7 +321,7 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fi
 
         snapshot = snapshot_originals(selection.paths, cache_dir)
     run, _ = run_selection(selection, mode, jobs, verbose=verbose, allow_dirty=allow_dirty, quiet=quiet,
-                           unsafe_fixes=unsafe_fixes, no_cache=no_cache)
+                           unsafe_fixes=unsafe_fixes, typecheck=typecheck, cache_dir=cache_dir, no_cache=no_cache)
     verify_code = EXIT_OK
     if snapshot is not None:
         from .cli_verify import verify_units
@@ -336,14 +343,15 @@ def apply(selection: Selection, show_diff, check, strict, allow_dirty, unsafe_fi
 @main.command()
 @selection_options
 @click.option("--unsafe-fixes", is_flag=True, help="List unsafe fixes as pending edits instead of findings.")
+@click.option("--typecheck", is_flag=True, help="Also type-check Python connectors against the v4 bindings (RB918).")
 @output_options
 @run_options
-def scan(selection: Selection, unsafe_fixes, output: Output, jobs, verbose, quiet, no_cache):
+def scan(selection: Selection, unsafe_fixes, typecheck, output: Output, jobs, verbose, quiet, no_cache):
     """List every remaining v3 usage with its rule id; exit 1 if any remain."""
     from .report import scan as scan_report
 
     run, _ = run_selection(selection, "scan", jobs, verbose=verbose, quiet=quiet, unsafe_fixes=unsafe_fixes,
-                           no_cache=no_cache)
+                           typecheck=typecheck, no_cache=no_cache)
     emit(run, output, scan_report.render_usages(run), verbose, quiet)
     sys.exit(exit_code(run, pending_fails=True))
 

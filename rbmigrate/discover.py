@@ -9,7 +9,8 @@ git repository (the nearest folder holding ``.git``, up to the path the user
 gave); other files outside any unit belong to a ``directory`` unit rooted at the
 path the user gave.
 
-Which files are looked at:
+Which files are looked at: those of an adapter's language, and ``.toml``,
+``.json`` and Markdown files, which the residue pass scans (RB920);
 
 - in a git work tree, the files git lists (``git ls-files -co --exclude-standard``:
   tracked plus untracked-but-not-ignored, so every ``.gitignore``, ``.git/info/exclude``
@@ -38,6 +39,7 @@ from pathlib import Path
 
 from .ignore import Rules, read_gitignore
 from .lang.base import language_of, language_of_name
+from .scankinds import scan_kind_of_name
 from .skipdirs import SKIP_DIRS
 
 HISTORY_NAMES = ("changelog", "changes", "history")  # Markdown files that record the past: never rewritten
@@ -65,6 +67,11 @@ class DiscoverOptions:
 class Discovery:
     units: list[Unit]
     skipped: list[tuple[str, str]]  # (shown path, reason): what discovery left out
+
+
+def looked_at(path: Path) -> bool:
+    """Is a file of interest: an adapter's, or one the residue pass scans (``.toml``, ``.json``, Markdown)?"""
+    return language_of(path) is not None or scan_kind(path) is not None
 
 
 def unit_kind(folder: Path, names: set[str]) -> str | None:
@@ -223,7 +230,7 @@ class _Walker:
         if self.options.explain:
             for rel in git_lines(["ls-files", "-z", "-o", "-i", "--exclude-standard", "--directory"], top) or []:
                 path = top / rel
-                if rel.endswith("/") or language_of(path):
+                if rel.endswith("/") or looked_at(path):
                     self.skip(path, "ignored by .gitignore")
         venvs = {rel.rpartition("/")[0] for rel in listed if rel.rpartition("/")[2] == "pyvenv.cfg"}
         bad_dirs: dict[str, str | None] = {}
@@ -238,8 +245,8 @@ class _Walker:
                 continue
             name = rel.rpartition("/")[2]
             language = language_of_name(name)
-            if language is None:
-                continue  # (the folder checks below only record skips of files with a language)
+            if language is None and scan_kind_of_name(name) is None:
+                continue  # (the folder checks below only record skips of files looked at)
             path = top / rel
             parts = rel.split("/")
             reason = None
@@ -257,10 +264,9 @@ class _Walker:
                         bad_dirs[folder_rel] = None
                 if bad_dirs[folder_rel]:
                     reason = bad_dirs[folder_rel]
-                    if language:
-                        self.skip(top / folder_rel, reason)
+                    self.skip(top / folder_rel, reason)
                     break
-            if reason or not language:
+            if reason:
                 continue
             if kind in ("link", "link-dir"):
                 self.skip(path, "symlink (not followed)")
@@ -292,7 +298,7 @@ class _Walker:
                 path = Path(entry.path)
                 sub = f"{rel}/{entry.name}" if rel else entry.name
                 if entry.is_symlink():
-                    if language_of(path):
+                    if looked_at(path):
                         self.skip(path, "symlink (not followed)")
                     continue
                 if entry.is_dir():
@@ -304,7 +310,7 @@ class _Walker:
                         self.skip(path, "excluded by --exclude")
                     else:
                         stack.append((path, sub, rules))
-                elif entry.is_file() and language_of(path):
+                elif entry.is_file() and looked_at(path):
                     if rules.matches(sub, is_dir=False):
                         self.skip(path, "ignored by .gitignore")
                     elif is_history(path):

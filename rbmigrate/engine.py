@@ -23,6 +23,7 @@ from .inputs import depends_on, recording
 from .lang.base import FileContext, ParseError, UnitContext, get_adapter, language_of
 from .model import (NOT_WRITTEN, Edit, FileError, FileResult, Finding, PhaseTimes, RunResult, Severity, UnitResult,
                     internal_error)
+from .residue import check as residue_check
 from .ruletable import RuleTable, default_table
 
 
@@ -32,6 +33,10 @@ class Options:
     jobs: int = 1
     base: Path | None = None  # paths in reports are shown relative to this
     unsafe_fixes: bool = False  # apply edits whose applicability is `unsafe` (else they are findings)
+    typecheck: bool = False  # type-check Python connectors against the v4 bindings (RB918)
+    cache_dir: Path | None = None  # where the type check keeps bindings and mypy's cache
+    residue: bool = True  # the residue pass (RB920); also off with RBMIGRATE_RESIDUE=0
+    disable_rules: frozenset = frozenset()  # tests only: drop the planned edits of these rules
 
 
 def display_path(path: Path, base: Path | None) -> str:
@@ -71,28 +76,41 @@ class UnitFile:
     skipped: str | None = None  # why it is not looked at (no adapter)
     error: str | None = None  # why it cannot be read
     keep: bool = False  # the adapter's selection: parse it
+    residue: bool = False  # not parsed, but the residue pass scans it (it can hold a v3 spelling)
 
 
 def read_unit(unit: Unit, options: Options, times: PhaseTimes | None = None,
-              preread: dict[str, bytes] | None = None) -> list[UnitFile]:
-    """Read every file of a unit and let each adapter select the ones to parse (its prefilter).
-    ``preread``: bytes already read (by the result cache), by path."""
+              rules: RuleTable | None = None, preread: dict[str, bytes] | None = None) -> list[UnitFile]:
+    """Read every file of a unit and let each adapter select the ones to parse (its prefilter);
+    the residue pass keeps the bytes of the others that can hold a v3 spelling. ``preread``: bytes
+    already read (by the result cache), by path."""
     t0 = time.perf_counter()
+    scan = residue_check.enabled(options)
     files: list[UnitFile] = []
     for path in unit.files:
         language = language_of(path)
         entry = UnitFile(path, display_path(path, options.base), language)
-        files.append(entry)
         if (get_adapter(language) if language else None) is None:
-            entry.skipped = f"no {language} adapter"
+            if not residue_check.wants(path):
+                entry.skipped = f"no {language} adapter"
+            elif not scan:
+                continue  # found for the residue pass only
+            else:
+                entry.language = None
+                try:
+                    entry.data = path.read_bytes()
+                except OSError as exc:
+                    entry.skipped = f"cannot read: {exc.strerror}"
+            files.append(entry)
             continue
+        files.append(entry)
         try:
             entry.data = preread.pop(str(path)) if preread and str(path) in preread else path.read_bytes()
         except OSError as exc:
             entry.error = f"cannot read: {exc.strerror}"
     by_language: dict[str, list[UnitFile]] = {}
     for entry in files:
-        if entry.skipped is None and entry.error is None:
+        if entry.skipped is None and entry.error is None and entry.language is not None:
             by_language.setdefault(entry.language, []).append(entry)
     for language, entries in by_language.items():
         adapter = get_adapter(language)
@@ -100,14 +118,20 @@ def read_unit(unit: Unit, options: Options, times: PhaseTimes | None = None,
         for entry, flag in zip(entries, keep):
             entry.keep = bool(flag)
             if not entry.keep:
-                entry.data = b""  # never looked at again (nor sent to a worker)
                 continue
             try:
                 entry.mode = stat.S_IMODE(entry.path.stat().st_mode)
             except OSError as exc:
                 entry.error, entry.keep, entry.data = f"cannot read: {exc.strerror}", False, b""
+    t1 = time.perf_counter()
+    for entry in files:
+        if not entry.keep and entry.data:  # never looked at again (nor sent to a worker), unless the pass wants it
+            entry.residue = scan and residue_check.gate(entry.path, entry.data, rules or default_table())
+            if not entry.residue:
+                entry.data = b""
     if times is not None:
-        times.prefilter += time.perf_counter() - t0
+        times.prefilter += t1 - t0
+        times.residue += time.perf_counter() - t1
     return files
 
 
@@ -151,7 +175,7 @@ def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitRe
             result.errors.append(FileError(path=shown, message=entry.error, kind="io"))
             continue
         if not entry.keep:
-            continue
+            continue  # (the residue pass may still scan it)
         if is_generated(data[:2048]):
             result.skipped.append((shown, "generated file"))
             continue
@@ -180,20 +204,38 @@ def _migrate_unit(unit: Unit, options: Options, rules: RuleTable, result: UnitRe
         t0 = time.perf_counter()
         adapter.prepare_unit([(fctx, data) for fctx, data, _, _ in items], uctx)
         times.plan += time.perf_counter() - t0
-        for fctx, data, tree, fres in items:
-            _plan_file(adapter, fctx, data, tree, fres, times, options.unsafe_fixes)
+        # tests only: drop the planned edits of these rules (what if an adapter missed them?); the
+        # adapter's own checks, which may rely on its whole plan, are then skipped
+        disabled = frozenset(options.disable_rules)
+        dropped = [_plan_file(adapter, fctx, data, tree, fres, times, options.unsafe_fixes, disabled)
+                   for fctx, data, tree, fres in items]
+        if any(dropped):
+            continue
         t0 = time.perf_counter()
         result.errors.extend(adapter.validate_unit([item[3] for item in items] + failed.get(language, []), uctx))
         times.validate += time.perf_counter() - t0
     result.actions.extend(uctx.actions)
+    if options.typecheck and unit.kind == "python-connector" and not result.all_errors:
+        from .lang.python.adapter import typecheck_unit
+
+        t0 = time.perf_counter()
+        by_path = {fctx.path: fres for fctx, _data, _tree, fres in parsed.get("python", [])}
+        result.files.extend(typecheck_unit(unit.root, by_path, rules, options, result, read_manifest(unit.root),
+                                           lambda path: display_path(path, options.base)))
+        times.validate += time.perf_counter() - t0
+    if residue_check.enabled(options):  # nothing v3 left silently (RB920)
+        residue_check.check_unit(files, result, rules)
 
 
 def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, times: PhaseTimes,
-               unsafe_fixes: bool = False) -> None:
+               unsafe_fixes: bool = False, disabled: frozenset = frozenset()) -> bool:
+    """Plan, apply and validate one file; True when edits of ``disabled`` rules were dropped."""
     t0 = time.perf_counter()
     try:
         planned, findings = adapter.plan(tree, data, fctx)
         planned = edit_ops.drop_noops(data, planned)
+        kept = [e for e in planned if e.rule_id not in disabled] if disabled else planned
+        dropped, planned = len(kept) != len(planned), kept
         applied, suggested = edit_ops.by_applicability(planned, unsafe_fixes)
         fres.findings = list(findings) + [_suggestion(fctx, data, e) for e in suggested]
         fres.edits = edit_ops.normalize(applied)
@@ -201,16 +243,17 @@ def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, 
     except ParseError as exc:
         fres.error = exc.to_file_error()
         fres.error.path = fctx.display
-        return
+        return False
     except Exception as exc:
         fres.error = internal_error(fctx.display, exc, "planning")
-        return
+        return False
     finally:
         times.plan += time.perf_counter() - t0
     t1 = time.perf_counter()
     try:
         if after != data:
-            fres.findings.extend(adapter.validate(after, fctx))
+            if not dropped:  # (edits dropped by a test: the adapter's check may rely on its whole plan)
+                fres.findings.extend(adapter.validate(after, fctx))
             fres.after = after
     except ParseError as exc:
         fres.error = FileError(
@@ -222,6 +265,7 @@ def _plan_file(adapter, fctx: FileContext, data: bytes, tree, fres: FileResult, 
         )
     finally:
         times.validate += time.perf_counter() - t1
+    return dropped
 
 
 def _suggestion(fctx: FileContext, data: bytes, edit: Edit) -> Finding:

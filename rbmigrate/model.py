@@ -11,6 +11,7 @@ from enum import Enum
 
 
 NOT_WRITTEN = "nothing in this unit was written"  # said by errors that stop a unit's write
+RESIDUE_RULE_ID = "RB920"  # a v3 spelling left in the planned output (rbmigrate/residue), counted apart
 
 
 class Severity(str, Enum):
@@ -60,9 +61,16 @@ class Finding:
     message: str
     manual_step: str = ""
     suggestion: str = ""  # an edit not applied (unsafe without --unsafe-fixes, or display-only): its new text
+    end_line: int = 0  # where the reported code ends (0: a point finding)
+    end_col: int = 0
 
     def location(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
+
+    @property
+    def lines(self) -> range:
+        """The lines the reported code covers."""
+        return range(self.line, max(self.line, self.end_line) + 1)
 
 
 @dataclass(slots=True)
@@ -143,6 +151,7 @@ class PhaseTimes:
     parse: float = 0.0
     plan: float = 0.0
     validate: float = 0.0
+    residue: float = 0.0  # the residue pass (RB920): gate and scan
     write: float = 0.0
     render: float = 0.0
 
@@ -217,6 +226,7 @@ class RunResult:
             "edits": sum(len(f.edits) for f in files if f.changed),
             "findings": len(findings),
             "blocking_findings": sum(1 for x in findings if x.severity.blocking),
+            "v3_spellings_left": sum(1 for x in findings if x.rule_id == RESIDUE_RULE_ID),
             "errors": len(self.errors),
             "units_with_errors": sum(1 for u in self.units if u.all_errors),
         }

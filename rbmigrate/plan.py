@@ -137,19 +137,21 @@ class FilePlan:
     # --------------------------------------------------------------- findings
 
     def finding(self, offset: int, rule_id: str, message: str, manual_step: str = "",
-                severity: Severity | str | None = None) -> Finding:
-        """Report something a person must do at byte ``offset``."""
+                severity: Severity | str | None = None, end: int | None = None) -> Finding:
+        """Report something a person must do at byte ``offset`` (the reported code ends at byte ``end``)."""
         line, col = line_col(self.data, offset)
-        return self.finding_at(line, col, rule_id, message, manual_step, severity)
+        end_line, end_col = line_col(self.data, end) if end is not None and end > offset else (0, 0)
+        return self.finding_at(line, col, rule_id, message, manual_step, severity, end_line, end_col)
 
     def finding_at(self, line: int, col: int, rule_id: str, message: str, manual_step: str = "",
-                   severity: Severity | str | None = None) -> Finding:
+                   severity: Severity | str | None = None, end_line: int = 0, end_col: int = 0) -> Finding:
         """Report something a person must do at a 1-based ``line`` and ``col`` (in characters)."""
         self._check_rule(rule_id)
         if severity is None:
             rule = self.rules.get(rule_id)
             severity = rule.severity if rule.is_finding else "error"
-        item = Finding(self.path, line, col, rule_id, Severity(severity), message, manual_step)
+        item = Finding(self.path, line, col, rule_id, Severity(severity), message, manual_step,
+                       end_line=end_line, end_col=end_col)
         return self._findings.setdefault((line, col, rule_id, message), item)
 
     @property

@@ -8,7 +8,8 @@ is stored under a content-addressed key, in ``<cache dir>/results/`` (:mod:`rbmi
 - **key**: sha256 over the cache format; rbmigrate itself (its version, a fingerprint of its
   installed files, the versions of the parsers it uses, the Python version); the rule table (the
   bytes of ``rules/*.toml`` and of the canonical ``wit/`` packages); the options a result depends on
-  (every field of :class:`rbmigrate.engine.Options` but ``jobs``, ``base`` and ``mode``); the unit
+  (every field of :class:`rbmigrate.engine.Options` but ``jobs``, ``base`` and ``mode``, and whether the
+  residue pass runs: ``RBMIGRATE_RESIDUE``); the unit
   (kind, root, the folder paths are shown from, what discovery left out of it) and each of its
   files (path, sha256 of its bytes, mode bits).
 - **value**: the result without the files' bytes (read again when the entry is used, and checked
@@ -43,7 +44,7 @@ from pathlib import Path
 
 from .model import FileResult, PhaseTimes, UnitResult
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"rbmigrate-result-cache-%d\n" % FORMAT
 DEFAULT_MAX_MB = 512
 RACY_NS = 2_000_000_000  # a file changed this recently may change again without its mtime moving
@@ -210,8 +211,10 @@ class ResultCache:
         self.started_ns = time.time_ns()
         self.racy_after = self.started_ns - RACY_NS
         self.base = base = options.base
+        from .residue.check import enabled as residue_enabled
+
         self.salt = hashlib.sha256(repr((
-            FORMAT, code_fingerprint(), rules_fingerprint(), options_key(options),
+            FORMAT, code_fingerprint(), rules_fingerprint(), options_key(options), residue_enabled(options),
             str(base) if base is not None else None, os.getcwd() if base is None else None,
         )).encode()).digest()
         self.stats = CacheStats()

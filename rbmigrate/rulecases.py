@@ -107,14 +107,17 @@ def run_case(rule_id: str, case: Path, update: bool = False) -> CaseOutcome:
     from .engine import Options, run
     from .ruletable import default_table
 
+    from .lang.python.typecheck import RULE as TYPECHECK_RULE
+
     table = default_table()
     unsafe = rule_id in table and table.get(rule_id).applicability == "unsafe"
+    typecheck = rule_id == TYPECHECK_RULE  # the type check's own cases run with `--typecheck`
 
     outcome = CaseOutcome(rule_id=rule_id, name=case.name, ok=True)
     with tempfile.TemporaryDirectory(prefix="rbmigrate-case-") as tmp:
         work = Path(tmp)
         snapshots = _materialise(case, work)
-        result, path_map = run([work], Options(mode="diff", base=work, unsafe_fixes=unsafe))
+        result, path_map = run([work], Options(mode="diff", base=work, unsafe_fixes=unsafe, typecheck=typecheck))
         by_real = {path_map[f.path]: f for f in result.files if f.path in path_map}
         fired = {e.rule_id for f in result.files for e in f.edits} | {x.rule_id for x in result.findings}
         for err in result.errors:
@@ -152,7 +155,7 @@ def run_case(rule_id: str, case: Path, update: bool = False) -> CaseOutcome:
             for work_file, fres in by_real.items():
                 if fres.changed:
                     work_file.write_bytes(fres.after)
-            again, _ = run([work], Options(mode="diff", base=work, unsafe_fixes=unsafe))
+            again, _ = run([work], Options(mode="diff", base=work, unsafe_fixes=unsafe, typecheck=typecheck))
             for f in again.files:
                 if f.changed:
                     outcome.problems.append(f"not idempotent: a second run changes {Path(f.path).name}")

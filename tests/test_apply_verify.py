@@ -30,9 +30,15 @@ def dsn(pg) -> str:
     return f"postgresql://rb_trust@{pg.host}:{pg.port}/{pg.dbname}"
 
 
+def _copy_pipeline(work: Path) -> None:
+    """The default scenario's pipeline (testdata/python/v3 also holds connectors that have no stage in it)."""
+    for name in ("source-postgres", "dest-postgres", "transform-sql"):
+        shutil.copytree(V3 / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+
+
 def test_apply_verify_migrates_and_verifies(tmp_path, rb_cache_dir, dsn):
     work = tmp_path / "conns"
-    shutil.copytree(V3, work, ignore=shutil.ignore_patterns("__pycache__"))
+    _copy_pipeline(work)
     report = tmp_path / "report.json"
     proc = _apply_verify(work, rb_cache_dir, dsn, "--format", "json", "-o", str(report))
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -46,7 +52,7 @@ def test_apply_verify_migrates_and_verifies(tmp_path, rb_cache_dir, dsn):
 def test_apply_verify_second_run_has_nothing_to_verify(tmp_path, rb_cache_dir, dsn):
     """Only units that apply migrated are verified: a second run changes nothing and verifies nothing."""
     work = tmp_path / "conns"
-    shutil.copytree(V3, work, ignore=shutil.ignore_patterns("__pycache__"))
+    _copy_pipeline(work)
     first = _apply_verify(work, rb_cache_dir, dsn)
     assert first.returncode == 0, first.stderr
     # a second apply --verify has nothing to migrate, so nothing to verify: it stays green

@@ -244,8 +244,9 @@ def test_batch_output_default_verbose_and_quiet(tmp_path):
     assert any(re.fullmatch(r"\s+3  RB906 \[manual\] The helper name for a moved v3 body is already taken \(3 files\)", line)
                for line in lines), proc.stderr
     assert not [line for line in lines if line.startswith(("Unit ", "units/rs0/src/lib.rs:"))]
-    assert re.fullmatch(r"\d+ files would be migrated \(\d+ edits\); 3 findings needing manual work, 1 error; "
-                        r"33 units, \d+ files parsed", lines[-1]), lines[-1]
+    # (the collision leaves each crate's `init` and `discover` unmigrated too: the residue pass, RB920)
+    assert re.fullmatch(r"\d+ files would be migrated \(\d+ edits\); 3 findings needing manual work, "
+                        r"6 v3 spellings left unmigrated, 1 error; 33 units, \d+ files parsed", lines[-1]), lines[-1]
 
     verbose = cli("apply", "--check", "-v", "-j", "2", "units", cwd=tmp_path, env={"CI": "true"})
     assert sum(1 for line in verbose.stderr.splitlines() if line.startswith("rbmigrate: [")) == 33

@@ -55,7 +55,7 @@ def trees(tmp_path_factory) -> dict[str, Path]:
 def unfiltered(trees):
     """Per unit: the real selection, and every file's result with every prefilter and selection open."""
     units = discover([trees["v3"], trees["migrated"]])
-    options = Options(mode="diff")
+    options = Options(mode="diff", residue=False)  # the adapters' selection (RB920 scans on its own)
     selected = {u.root: {f.path: f.keep for f in read_unit(u, options)} for u in units}
     opened_up = (("prefilter", lambda self, data: True), ("select", lambda self, root, files: [True] * len(files)))
     saved = []
@@ -158,6 +158,20 @@ def test_the_golden_findings_are_in_files_that_pass(trees):
         (b"import wit_world\nctx_json = 1\n", True),
         (b"import wit_world\ndef f(:\n", True),  # not Python: the real parser reports it
         (b"def add(a, b):\n    return a + b\n", False),
+        # v4 host calls in their v3 shape (RB917), and their v4 counterparts
+        (b"import wit_world.imports.host_io as rb\nrb.log(2, 'x')\n", True),
+        (b"import wit_world.imports.host_io as rb\nLEVEL = {'info': 2}\nrb.log(LEVEL['info'], 'x')\n", True),
+        (b"from wit_world.imports import host_io\nS = 2\nhost_io.state_get(S, 'k')\n", True),
+        (b"from wit_world.imports import host_io\nimport json\nhost_io.telemetry_metric(json.dumps({}))\n", True),
+        (b"from wit_world.imports import host_io\nimport json\n"
+         b"def m():\n    return json.dumps({})\nhost_io.telemetry_metric(m())\n", True),
+        (b"from wit_world.imports.host_io import metric\n", True),
+        (b"import importlib\nh = importlib.import_module('wit_world.imports.host_io')\nh.metric('{}')\n", True),
+        (b"from wit_world.imports import host_io, core_types\nS = core_types.StateScope.PIPELINE\n"
+         b"host_io.state_get(S, 'k')\n", False),
+        (b"from wit_world.imports import host_io, telemetry\n"
+         b"def m():\n    return telemetry.MetricEvent(name='a', value=1.0, labels=[])\nhost_io.telemetry_metric(m())\n",
+         False),
     ],
 )
 def test_python_check(source, expected):

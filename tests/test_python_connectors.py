@@ -26,7 +26,7 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 V3 = ROOT / "testdata" / "python" / "v3"
 EXPECTED = ROOT / "testdata" / "python" / "expected"
-CONNECTORS = ["source-postgres", "dest-postgres", "transform-sql"]
+CONNECTORS = ["source-postgres", "dest-postgres", "transform-sql", "transform-mask"]
 IGNORED = {"__pycache__", "wit_world"}
 V4_MODULES = ("host_io", "core_types", "stream_types", "telemetry")
 

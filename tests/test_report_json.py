@@ -32,7 +32,7 @@ def test_sample_content():
     assert doc["tool"]["name"] == "rbmigrate"
     assert doc["summary"] == {
         "units": 3, "files_scanned": 4, "files_changed": 2, "files_written": 0, "edits": 4,
-        "findings": 3, "blocking_findings": 2, "errors": 2, "units_with_errors": 2,
+        "findings": 3, "blocking_findings": 2, "v3_spellings_left": 0, "errors": 2, "units_with_errors": 2,
     }
     unit_a, unit_b, unit_c = doc["units"]
     assert (unit_a["status"], unit_b["status"], unit_c["status"]) == ("pending", "error", "error")

@@ -14,6 +14,12 @@ from rbmigrate.ruletable import default_table
 CASES = list(iter_cases())
 
 
+@pytest.fixture(autouse=True)
+def _cache_in_the_suite_cache(rb_cache_dir, monkeypatch):
+    """RB918's cases type-check (bindings and mypy's cache): into the suite's cache, not ~/.cache."""
+    monkeypatch.setenv("RBMIGRATE_CACHE_DIR", str(rb_cache_dir))
+
+
 @pytest.mark.parametrize("rule_id,name,path", CASES, ids=[f"{r}/{n}" for r, n, _ in CASES])
 def test_case(rule_id, name, path):
     outcome = run_case(rule_id, path)

@@ -99,3 +99,4 @@ def test_every_rule_explains(rule_id):
     result = CliRunner().invoke(main, ["rules", "explain", rule_id])
     assert result.exit_code == 0
     assert "## What it does" in result.output and "## Fix safety" in result.output
+    assert "(no description)" not in result.output, f"{rule_id} does not say what it does"

@@ -50,7 +50,8 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def _apply(root: Path):
-    # the golden tree is the whole migration, unsafe fixes (RB410's `call_run`) included
+    # the golden tree is the whole migration, unsafe fixes included (none fires on this workspace: its engine
+    # helper `step` is in view, so the session rewrite is safe; tests/test_rust_guestcalls.py has the unsafe one)
     result, path_map = run([root], Options(mode="apply", base=root, unsafe_fixes=True))
     write_results(result, path_map)
     return result
@@ -246,20 +247,3 @@ def test_throughput_measurement_covers_every_candidate_file():
     assert t.lines > 1000 and t.seconds > 0
     print(f"\nrust adapter: {t.files} files, {t.lines} lines, {t.files_per_second:.0f} files/s, "
           f"{t.lines_per_second:.0f} lines/s")
-
-
-def test_unsafe_fixes_are_findings_without_the_flag(tmp_path):
-    """RB410 (`call_run_read` → `call_run`) is an unsafe fix: by default it is not applied, and each of its edits
-    is a warning that shows the suggested text; with --unsafe-fixes it is applied."""
-    root = tmp_path / "rt"
-    shutil.copytree(V3 / "crates" / "rapidbyte-runtime", root)
-    default, _ = run([root], Options(mode="diff", base=root))
-    assert not default.errors, [e.message for e in default.errors]
-    assert not any(e.rule_id == "RB410" for f in default.files for e in f.edits)
-    shown = [f for f in default.findings if f.rule_id == "RB410"]
-    assert shown and all(f.suggestion == "call_run" and f.severity.value == "warning" for f in shown)
-    assert all("--unsafe-fixes" in f.manual_step and f.message.endswith("→ `call_run`") for f in shown)
-    assert any(f.message.endswith("`call_run_read` → `call_run`") for f in shown)
-    unsafe, _ = run([root], Options(mode="diff", base=root, unsafe_fixes=True))
-    assert any(e.rule_id == "RB410" for f in unsafe.files for e in f.edits)
-    assert not any(f.rule_id == "RB410" and f.suggestion for f in unsafe.findings)

@@ -338,7 +338,8 @@ def test_find_connectors_in_testdata():
     assert ("python", "destination", 3, "rapidbyte/dest-postgres") in got
     assert ("rust", "source", 3, "rapidbyte/source-csv") in got
     assert not any(c.name == "rapidbyte-sdk" for c in found)  # the SDK is not a connector
-    assert len(got) == 7
+    assert ("python", "transform", 3, "rapidbyte/transform-mask") in got
+    assert len(got) == 8
 
 
 # ---- a guest blocked outside wasm cannot hang verify ---------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..model import Action, Edit, FileError, FileResult, Finding, RunResult, UnitResult
+from ..model import RESIDUE_RULE_ID, Action, Edit, FileError, FileResult, Finding, RunResult, UnitResult
 from ..textio import line_col
 
 SCHEMA_VERSION = 1
@@ -41,6 +41,7 @@ def _finding(finding: Finding) -> dict:
         "severity": finding.severity.value,
         **_pick(finding, "message", "manual_step"),
         **({"suggestion": finding.suggestion} if finding.suggestion else {}),
+        **({"end_line": finding.end_line, "end_col": finding.end_col} if finding.end_line else {}),
     }
 
 
@@ -79,6 +80,7 @@ def _unit(unit: UnitResult) -> dict:
             "edits": sum(len(f.edits) for f in changed),
             "findings": len(findings),
             "blocking_findings": sum(1 for f in findings if f.severity.blocking),
+            "v3_spellings_left": sum(1 for f in findings if f.rule_id == RESIDUE_RULE_ID),
             "errors": len(unit.all_errors),
         },
         "files": [_file(f) for f in unit.files],

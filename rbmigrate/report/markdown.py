@@ -91,7 +91,11 @@ def render(run: RunResult, budget: int = BUDGET) -> str:
     edits = _plural(s["edits"], "edit")
     out = [f"## {_HEADLINE[run.mode].format(files=files, edits=edits)}", ""]
     info = s["findings"] - s["blocking_findings"]
-    tally = [f"**{_plural(s['units'], 'unit')}**", f"**{_plural(s['blocking_findings'], 'finding')}** needing manual work"]
+    left = s["v3_spellings_left"]
+    tally = [f"**{_plural(s['units'], 'unit')}**",
+             f"**{_plural(s['blocking_findings'] - left, 'finding')}** needing manual work"]
+    if left:
+        tally.append(f"**{left} v3 spelling{'' if left == 1 else 's'}** left unmigrated")
     if info:
         tally.append(f"{info} informational")
     tally.append(f"**{_plural(s['errors'], 'error')}**")

@@ -78,9 +78,35 @@ def _lang(rule: Rule) -> str:
     return ""
 
 
+_RUST_ITEMS = {
+    "variant": "the enum variant `{old}` to `{owner}::{new}` in paths, patterns and `use` lists",
+    "type": "the type `{old}` to `{new}`{where} in paths, `use` lists, signatures and doc links",
+    "method": "the method `{old}` to `{new}`{where} at its definition and at every call on a receiver of that type",
+    "trait-method": "the trait method `{old}` to `{new}`{where} in `impl` blocks, calls and trait-qualified paths",
+    "function": "the function `{old}` to `{new}`{where} at its definition, calls and `use` lists",
+}
+
+
+def _rust_what(rule: Rule) -> str:
+    """For a Rust SDK rename with no WIT origin: what it touches, from its `[rule.rust]` entry."""
+    spec = rule.rust
+    template = _RUST_ITEMS.get(spec.get("item", ""))
+    if not template or not spec.get("from") or spec.get("from") == spec.get("to"):
+        return ""
+    owners = [o for o in str(spec.get("owner", "")).split("|") if o]
+    olds = [spec["from"], *spec.get("also", ())]
+    if spec["item"] == "variant":
+        old = "` and `".join(f"{owners[0]}::{o}" for o in olds)
+        text = template.format(owner=owners[0], old=old, new=spec["to"])
+    else:
+        where = f" (of `{'`, `'.join(owners)}`)" if owners else ""
+        text = template.format(old="` and `".join(olds), new=spec["to"], where=where)
+    return f"Renames {text}, wherever it provably refers to the SDK item."
+
+
 def render_explain(rule: Rule, table: RuleTable) -> str:
     derived = _derived_what(rule, table)
-    what = rule.what or derived
+    what = rule.what or derived or _rust_what(rule)
     out = [f"# {rule.name} ({rule.id})", "", rule.title, "", _origin(rule), "", _FIX[rule.fix], ""]
     if rule.is_finding:
         out += [f"Severity: {rule.severity}.", ""]

@@ -83,7 +83,8 @@ def _finding(finding: Finding, index: dict[str, int]) -> dict:
         "ruleId": finding.rule_id,
         "level": _LEVEL[finding.severity],
         "message": {"text": text},
-        "locations": [_location(finding.path, _region(finding.line, finding.col))],
+        "locations": [_location(finding.path, _region(finding.line, finding.col, *(
+            (finding.end_line, finding.end_col) if finding.end_line else ())))],
         "partialFingerprints": {"rbmigrateFinding/v1": _fingerprint(finding.path, finding.rule_id, finding.message)},
     }
     if finding.rule_id in index:

@@ -154,7 +154,12 @@ def render_summary(run: RunResult) -> str:
         else:
             head += f", {_plural(len(actions), 'binding tree')} to regenerate"
     info = s["findings"] - s["blocking_findings"]
-    tail = [_plural(s["blocking_findings"], "finding") + " needing manual work"]
+    left = s["v3_spellings_left"]
+    tail = [
+        _plural(s["blocking_findings"] - left, "finding") + " needing manual work",
+    ]
+    if left:
+        tail.append(f"{left} v3 spelling{'' if left == 1 else 's'} left unmigrated")
     if info:
         tail.append(f"{info} informational")
     tail.append(_plural(s["errors"], "error"))

@@ -76,8 +76,31 @@ def build_python(conn: Connector, cache_dir: Path) -> BuildOutcome:
                             details + _tail(exc.output or str(exc)), wit)
     except OSError as exc:
         return BuildOutcome("failed", time.monotonic() - t0, None, f"cannot build: {exc}", details, wit)
-    return BuildOutcome("passed", time.monotonic() - t0, wasm,
-                        f"component built ({'cached' if cached else 'componentize-py'})", details, wit, cached)
+    message = f"component built ({'cached' if cached else 'componentize-py'})"
+    if conn.protocol == 4 and wit_package_version(wit) == "4":  # else conformance names what it really is
+        problem = typecheck_python(conn, cache_dir, details, wit)
+        if problem is not None:
+            return BuildOutcome("failed", time.monotonic() - t0, wasm, problem, details, wit, cached)
+        message += "; type check against the v4 bindings passed"
+    return BuildOutcome("passed", time.monotonic() - t0, wasm, message, details, wit, cached)
+
+
+def typecheck_python(conn: Connector, cache_dir: Path, details: list[str], wit: Path) -> str | None:
+    """mypy against the v4 bindings of the WIT the component was built from (RB918, the counterpart of
+    `cargo check`); a failure message, or None."""
+    from ..lang.python import typecheck
+    from ..ruletable import default_table
+
+    try:
+        errors = typecheck.check(typecheck.connector_files(conn.root), conn.world, default_table(), cache_dir, wit_dir=wit)
+    except typecheck.TypeCheckUnavailable as exc:
+        details.append(f"type check: {exc}")
+        return f"the type check against the v4 bindings could not run: {exc}"
+    details.append(f"mypy --check-untyped-defs against the {conn.world} bindings: {len(errors)} error(s) involving them")
+    details += [f"{e.path}:{e.line}:{e.col}: {e.text()}" for e in errors[:20]]
+    if errors:
+        return f"type check against the v4 bindings failed ({len(errors)} error{'s' if len(errors) != 1 else ''})"
+    return None
 
 
 def _tail(text: str, n: int = 25) -> list[str]:

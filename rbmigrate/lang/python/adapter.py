@@ -184,3 +184,51 @@ def _display_folder(files: list[tuple[FileContext, bytes]], root: Path, name: st
             parent = Path(fctx.display).parent
             return (parent / name).as_posix() if str(parent) != "." else name
     return (root / name).as_posix()
+
+
+def typecheck_unit(root: Path, by_path: dict, rules, options, result, manifest: dict, shown) -> list:
+    """``apply --typecheck``: mypy over the connector's modules as migrated (RB918, :mod:`.typecheck`).
+
+    Findings go on the file's result (located in the text the file had when it was read, like every other
+    finding); a file that was not parsed gets a result of its own. Returns those new results."""
+    from ...hosts.spec import default_cache_dir
+    from ...model import FileError, FileResult
+    from . import typecheck
+
+    role = manifest.get("role")
+    if role not in ("source", "destination", "transform"):
+        return []
+    files = typecheck.connector_files(root)
+    before = dict(files)
+    for path, fres in by_path.items():
+        rel = Path(path).relative_to(root).as_posix()
+        if rel in files and fres.changed:
+            files[rel] = fres.after
+    if not any(b"wit_world" in data for data in files.values()):
+        return []
+    try:
+        errors = typecheck.check(files, f"rapidbyte-{role}", rules, options.cache_dir or default_cache_dir(), before)
+    except typecheck.TypeCheckUnavailable as exc:
+        result.errors.append(FileError(path=result.root, message=f"type check not possible: {exc}", kind="validate"))
+        return []
+    new = []
+    results = {Path(p).relative_to(root).as_posix(): f for p, f in by_path.items()}
+    for error in errors:
+        fres = results.get(error.path)
+        if fres is None:
+            data = before[error.path]
+            fres = results[error.path] = FileResult(path=shown(root / error.path), language="python",
+                                                    before=data)
+            new.append(fres)
+        after = fres.after if fres.changed else fres.before
+        offset = typecheck.offset_of(after, error.line, error.col)
+        taken = {typecheck.line_of(after, typecheck.carry(typecheck.offset_of(fres.before, f.line, f.col), fres.edits))
+                 for f in fres.findings} if fres.changed else {f.line for f in fres.findings}
+        if error.line in taken:
+            continue
+        at = typecheck.carry_back(offset, fres.edits) if fres.changed else offset
+        line, col = line_col(fres.before, at)
+        fres.findings.append(Finding(path=fres.path, line=line, col=col, rule_id=typecheck.RULE, severity=Severity.ERROR,
+                                     message=error.text(),
+                                     manual_step="Pass the value the v4 binding's signature asks for."))
+    return [f for f in new if f.findings]

@@ -14,8 +14,11 @@ from ...ruletable import kebab
 from .context import MigrationContext
 from .imports import ImportPlanner
 from .payloads import PayloadConverter, Unconvertible, unwrap
-from .resolve import Ref
-from .syntax import call_args, int_value, is_simple
+from .names import IMPORTS
+from .resolve import Ref, dotted
+from .codes import CodeArgs, NotACode
+from .helpers import PayloadHelpers, convert_returns
+from .syntax import call_args, is_simple
 
 
 def v4_ref(planner: ImportPlanner, ref: Ref, module: str, name: str) -> cst.BaseExpression:
@@ -23,6 +26,10 @@ def v4_ref(planner: ImportPlanner, ref: Ref, module: str, name: str) -> cst.Base
     b = ref.binding
     if ref.style == "bare":
         return planner.name_ref(module, name, b if b is not None and b.kind == "name-from" else None)
+    chain = dotted(ref.module_node) if b is None and isinstance(ref.module_node, cst.Attribute) else None
+    if chain is not None and chain.startswith(IMPORTS + "."):
+        # reached through a package binding (`import wit_world` + `wit_world.imports.host.log`): same chain
+        return cst.parse_expression(f"{IMPORTS}.{module}.{name}")
     origin = b if b is not None and ref.module == "host" else None
     return cst.Attribute(planner.module_ref(module, origin), cst.Name(name))
 
@@ -32,8 +39,13 @@ class HostCallTransform:
         self.ctx = ctx
         self.planner = planner
         self.payloads = payloads
+        self.codes = CodeArgs(ctx)
+        self.helpers = PayloadHelpers(ctx)
+        self.converted: set = set()
 
     def run(self, refs: list[Ref]) -> None:
+        self.codes.prepare(refs)
+        self.helpers.prepare(refs, self._kind_of)
         for ref in refs:
             if ref.module == "host" and ref.item in self.ctx.names.host_functions:
                 self.visit(ref)
@@ -42,6 +54,7 @@ class HostCallTransform:
                                  "Rewrite this reference against `host_io` by hand.")
                 self.left(ref)
         self.payloads.finish()
+        self.codes.finish(self.planner, lambda spec: spec.rule_id)
 
     def left(self, ref: Ref) -> None:
         self.ctx.leave_as_is(ref.node)
@@ -73,7 +86,7 @@ class HostCallTransform:
             return
         try:
             if reshaped:
-                self._reshaped(ref, fn, call, bound, new_func())
+                self._reshaped(ref, fn, call, bound, new_func)
                 return
             code = self._code(fn.v3, bound)
         except Unconvertible as exc:
@@ -83,7 +96,7 @@ class HostCallTransform:
             self.left(ref)
             return
         ctx.replace_with(ref.node, fn.rule_id, new_func())
-        if code is not None:
+        if code is not None and code[0] is not None:
             node, member, rule = code
             ctx.replace_with(node, rule, self.planner.member(member))
         for name, arg in bound.items():
@@ -97,28 +110,45 @@ class HostCallTransform:
         spec = self.ctx.fctx.rules.integer_codes.get(kebab(function))
         if spec is None:
             return None
-        param, enum = spec.param, spec.enum
-        arg = bound.get(param)
+        arg = bound.get(spec.param)
         if arg is None:
             return None
-        value = int_value(arg.value)
-        if value is None or value < 0:
-            exc = Unconvertible(arg.value, f"the {param} `{self.ctx.code(arg.value)}` is not an integer literal")
-            exc.code = True
-            raise exc
-        case = spec.case(value)
-        if case is None:
-            exc = Unconvertible(arg.value, f"{value} is not a v3 {param} code")
-            exc.code = True
-            raise exc
-        return arg.value, self.ctx.names.member(enum, case), spec.rule_id
+        try:
+            code = self.codes.resolve(spec, arg.value)
+        except NotACode as exc:
+            error = Unconvertible(exc.node, exc.message)
+            error.code = True
+            raise error from None
+        return code.replace, code.member, spec.rule_id
 
-    def _reshaped(self, ref: Ref, fn, call: cst.Call, bound: dict[str, cst.Arg], func: cst.BaseExpression) -> None:
+    def _kind_of(self, function: str, call: cst.Call):
+        fn = self.ctx.names.host_functions[function]
+        bound = call_args(call, fn.params)
+        code = self._code(function, bound) if bound is not None else None
+        return code[1] if code is not None else None
+
+    def _reshaped(self, ref: Ref, fn, call: cst.Call, bound: dict[str, cst.Arg], new_func) -> None:
+        """``new_func()`` (the v4 callee, which records its import) is asked for only once the call converts."""
         ctx = self.ctx
         payload = ctx.names.payloads[fn.v3]
         if payload.v3_form == "arguments":
             build = self.payloads.dlq(call, bound, fn.params)
+            func = new_func()
             ctx.replace(call, fn.rule_id, lambda u: u.with_changes(func=func, args=[cst.Arg(build())]))
+            return
+        found = self.helpers.helper_for(call)
+        if found is not None:
+            helper, helper_call = found
+            if helper.problem:
+                raise Unconvertible(helper_call, f"the payload helper `{helper.fdef.name.value}`: {helper.problem}")
+            if helper not in self.converted:
+                self.converted.add(helper)
+                if payload.record == "checkpoint-event":
+                    convert_returns(ctx, helper, lambda src, env: self.payloads.checkpoint(src, env, helper.kind), fn.rule_id)
+                else:
+                    convert_returns(ctx, helper, lambda src, env: self.payloads.metric(src), fn.rule_id)
+            func = new_func()
+            ctx.replace(call, fn.rule_id, lambda u: u.with_changes(func=func, args=[cst.Arg(ctx.new(helper_call))]))
             return
         payload_arg = bound.get("payload_json")
         if payload_arg is None:
@@ -139,6 +169,7 @@ class HostCallTransform:
         else:
             build = self.payloads.metric(src)
         rule = fn.rule_id
+        func = new_func()
         if src.name is not None:
             # the dict is bound to a local: the literal becomes the record, the call passes the local
             ctx.replace(src.node, rule, lambda _u: build())

@@ -55,9 +55,13 @@ class Slot:
 
 
 class ImportPlanner:
-    def __init__(self, ctx: MigrationContext, bindings: list[Binding]):
+    """``reserved``: names that stay bound to a v3 binding (a site through it is left for a finding); a v4 import
+    never takes them, so no name is ever bound by two imports (see :meth:`clashes`)."""
+
+    def __init__(self, ctx: MigrationContext, bindings: list[Binding], reserved: frozenset[str] = frozenset()):
         self.ctx = ctx
         self.bindings = bindings
+        self.reserved = reserved
         self.v3 = [b for b in bindings if b.package == IMPORTS and b.module in ctx.names.v3_modules
                    and b.module not in ctx.names.v4_modules]
         self.modules: dict[tuple[str, str], ModuleNeed] = {}  # (module, local) -> need
@@ -65,7 +69,7 @@ class ImportPlanner:
         self.kept: set[Binding] = set()
         self.extra: dict[str, tuple[str, str]] = {}  # local -> (module, name) for json / Err
         types = [b for b in self.v3 if b.module == "types"] or self.v3
-        self.style = "module" if not types or any(b.kind.startswith("module") for b in types) else "from"
+        self.style = "module" if not types or any(b.kind.startswith("module") or b.kind == "dynamic" for b in types) else "from"
 
     # --- order -----------------------------------------------------------------------
 
@@ -87,7 +91,7 @@ class ImportPlanner:
         for scope in self.ctx.scopes():
             for a in scope.assignments:
                 taken.add(a.name.split(".")[0])
-        return taken - replaced
+        return (taken - replaced) | self.reserved
 
     def _free(self, name: str) -> bool:
         used = {n.local for n in self.modules.values()} | {n.local for n in self.names.values()}
@@ -123,18 +127,18 @@ class ImportPlanner:
             alias_taken = origin is not None and any(n.origin is origin for n in self.modules.values())
             if origin is not None and origin.kind == "module-import" and not origin.has_alias:
                 need = ModuleNeed(module, f"{IMPORTS}.{module}", "dotted", origin)
-            elif origin is not None and origin.has_alias and not alias_taken:
+            elif origin is not None and origin.has_alias and not alias_taken and origin.local not in self.reserved:
                 need = ModuleNeed(module, origin.local, origin.kind, origin)
             else:
                 local = module if self._free(module) else f"wit_{module}"
-                form = origin.kind if origin is not None else "module-from"
+                form = origin.kind if origin is not None and origin.kind != "module-import" else "module-from"
                 need = ModuleNeed(module, local, form, origin)
             self.modules[(module, need.local)] = need
         return cst.parse_expression(need.local)
 
     def name_ref(self, module: str, name: str, origin: Binding | None = None) -> cst.BaseExpression:
         key = (module, name)
-        if origin is not None and origin.kind == "name-from" and origin.has_alias:
+        if origin is not None and origin.kind == "name-from" and origin.has_alias and origin.local not in self.reserved:
             need = NameNeed(module, name, origin.local, origin)
             self.names.setdefault((module, origin.local), need)
             return cst.Name(origin.local)
@@ -147,7 +151,7 @@ class ImportPlanner:
         if self._free(name):
             self.names[key] = NameNeed(module, name, name, origin)
             return cst.Name(name)
-        if origin is not None and origin.kind == "name-from":
+        if origin is not None and origin.kind == "name-from" and origin.local not in self.reserved:
             # the new name is taken: keep the old local name as an alias
             self.names[(module, origin.local)] = NameNeed(module, name, origin.local, origin)
             return cst.Name(origin.local)
@@ -216,11 +220,12 @@ class ImportPlanner:
         ctx = self.ctx
         slots: dict[cst.CSTNode, Slot] = {}
         for b in self.bindings:
-            if b.package != IMPORTS:
+            if b.package != IMPORTS or b.kind == "dynamic":
                 continue
             slot = slots.setdefault(b.node, Slot(b.node, b.statement))
             slot.bindings.append(b)
         v3_nodes = [s for s in slots.values() if any(b in self.v3 for b in s.bindings)]
+        self._dynamic()
         if not v3_nodes and not self.modules and not self.names:
             self._add_extra(None)
             return
@@ -228,24 +233,35 @@ class ImportPlanner:
         # attach needs to the statement of their origin, else to a home of the same kind
         loose_modules, loose_names = [], []
         for need in self.modules.values():
+            if _is_dynamic_alias(need):
+                continue  # the string of its `import_module` call (`_dynamic`)
             slot = slots.get(need.origin.node) if need.origin is not None else None
             (slot.modules.append(need) if slot else loose_modules.append(need))
         for need in self.names.values():
             slot = slots.get(need.origin.node) if need.origin is not None else None
             (slot.names.append(need) if slot else loose_names.append(need))
+        homeless: list[str] = []
         for need in loose_modules:
+            if need.form == "dynamic":
+                need.form = "module-from"  # a second v4 module fed by one dynamic import: a plain import
             home = next((s for s in ordered if any(m.form == need.form for m in s.modules)
                          or any(b.kind == need.form for b in s.bindings)), None)
             home = home or (ordered[-1] if ordered else None)
-            if home is None:
-                raise AssertionError("module need without any import statement")
+            if home is None:  # the file reaches the bindings only dynamically or through `import wit_world`
+                homeless.append(f"from {IMPORTS} import " + need.module + (f" as {need.local}" if need.local != need.module else ""))
+                continue
             home.modules.append(need)
         for need in loose_names:
             home = next((s for s in ordered if any(n.module == need.module for n in s.names)), None)
             if home is None:
                 types_slot = next((s for s in ordered if any(b.module == "types" for b in s.bindings)), None)
-                home = types_slot or ordered[-1]
+                home = types_slot or (ordered[-1] if ordered else None)
+            if home is None:
+                homeless.append(f"from {IMPORTS}.{need.module} import {need.name}" + (f" as {need.alias}" if need.alias else ""))
+                continue
             home.names.append(need)
+        if homeless:
+            self._insert_lines(sorted(homeless))
         # one from-import per module: names of a module gather in its first statement
         home_of: dict[str, Slot] = {}
         for slot in ordered:
@@ -279,7 +295,8 @@ class ImportPlanner:
                     if need.origin is b and need.form == "module-from":
                         from_entries.append(_entry(need.module, need.local))
         from_entries += [_entry(n.module, n.local) for n in self._ordered(slot.modules)
-                         if n.form == "module-from" and (n.origin is None or n.origin.node is not node)]
+                         if n.form == "module-from" and (n.origin is None or n.origin.node is not node
+                                                         or isinstance(node, cst.Import))]
         if from_entries:
             statements.append(_render_from(IMPORTS, _dedupe(from_entries), multiline, indent, ctx.indent, sort_key, ctx.newline))
 
@@ -328,6 +345,49 @@ class ImportPlanner:
         else:
             ctx.text_edits[node] = ("; ".join(statements), RULE)
 
+    def clashes(self) -> frozenset[str]:
+        """Names a kept v3 binding binds that a v4 import was given too (the file is planned again with them
+        reserved). Dotted imports (`import wit_world.imports.host`) bind `wit_world` for both and never clash."""
+        kept = [b for b in self.v3 if b in self.kept and not (b.kind == "module-import" and not b.has_alias)]
+        bound: set[str] = set()
+        for b in kept:
+            bound |= self.ctx.names.module_members(b.module) if b.kind == "star" else {b.local}
+        given = {n.local for n in self.modules.values() if n.form != "dotted"} | {n.local for n in self.names.values()}
+        return frozenset(bound & given)
+
+    def _dynamic(self) -> None:
+        """``X = importlib.import_module("wit_world.imports.<v3>")``: the string names the v4 module X now stands for
+        (the first one it feeds, as an alias would); left as it is while a site through X is left for a finding."""
+        ctx = self.ctx
+        for b in self.bindings:
+            if b.kind != "dynamic" or b not in self.v3 or b in self.kept:
+                continue
+            need = next((n for n in self.modules.values() if n.origin is b and _is_dynamic_alias(n)), None)
+            if need is not None:
+                module = need.module
+            elif b.refs or b.module in ctx.fctx.rules.split_interfaces:
+                ctx.delete(b.statement, RULE)  # every use now names its v4 module: the binding is unused, like an import
+                continue
+            elif b.module in ctx.names.module_renames:
+                module = ctx.names.module_renames[b.module][0]  # nothing is reached through it: its one v4 module
+            else:
+                ctx.finding(b.literal, RULE, f"`{b.local}` imports the v3 module `{b.module}` dynamically, and nothing "
+                            "tells which v4 module it stands for", f"Import the v4 module(s) by hand.")
+                continue
+            literal = b.literal
+            quote = literal.quote
+            ctx.replace_with(literal, RULE, literal.with_changes(value=f"{literal.prefix}{quote}{IMPORTS}.{module}{quote}"))
+
+    def _insert_lines(self, lines: list[str]) -> None:
+        ctx = self.ctx
+        wit_world = [b.statement for b in self.bindings]
+        anchor = min(wit_world, key=lambda st: ctx.span(st)[0]) if wit_world else None
+        if anchor is None:
+            offset, indent = _after_docstring(ctx), ""
+        else:
+            offset, indent = _line_start(ctx, ctx.span(anchor)[0]), ctx.line_indent(anchor)
+        ctx.insert(offset, "".join(indent + line + ctx.newline for line in lines), RULE)
+
     def _add_extra(self, first: Slot | None) -> None:
         if not self.extra:
             return
@@ -350,6 +410,10 @@ class ImportPlanner:
             offset = _line_start(ctx, ctx.span(anchor)[0])
             indent = ctx.line_indent(anchor)
         ctx.insert(offset, "".join(indent + line + ctx.newline for line in lines), RULE)
+
+
+def _is_dynamic_alias(need: ModuleNeed) -> bool:
+    return need.form == "dynamic" and need.origin is not None and need.local == need.origin.local
 
 
 def _original_entries(node) -> list[tuple[str, str | None]]:

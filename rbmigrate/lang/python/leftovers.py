@@ -12,6 +12,9 @@ import libcst as cst
 
 from .context import MigrationContext
 from .resolve import Ref
+from .streamctx import DICTLIKE, _get_args, _literal_key, describe, spec
+
+ARROW = "the v3 schema `format` has no v4 counterpart: the v4 schema is always a column list"
 
 RULE = "RB905"
 STEP = "Rewrite this use against `request.stream` (the typed stream-context record) by hand."
@@ -69,12 +72,65 @@ class LeftoverScan:
             return
         self.use(node)
 
-    def use(self, node: cst.CSTNode) -> None:
+    def use(self, node: cst.CSTNode, path: tuple[str, ...] = (), depth: int = 0) -> None:
+        """A dict-style use of the record (or of one of its parts), reported as the first run reported it on the
+        decoded dict (:mod:`.streamctx`): the same site gets the same finding on every run."""
         ctx = self.ctx
         parent = ctx.parent(node)
+        where = describe(path)
         if isinstance(parent, cst.Subscript) and parent.value is node:
-            ctx.finding(parent, RULE, "the typed stream record is indexed like the v3 dict", STEP)
+            key = _literal_key(parent)
+            if key is None:
+                ctx.finding(parent, RULE, f"{where} is indexed with a computed key", STEP)
+                return
+            entry = spec(ctx.names.stream_context, (*path, key))
+            if entry is None:
+                ctx.finding(parent, RULE, f"{describe((*path, key))} has no v4 counterpart (unknown key)", STEP)
+            elif entry[1] == "arrow":
+                ctx.finding(parent, "RB908", ARROW, STEP)
+            elif entry[1] in DICTLIKE and not path:
+                self.use(parent, (*path, key), depth)
+            else:
+                ctx.finding(parent, RULE, "the typed stream record is indexed like the v3 dict", STEP)
         elif isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value in ("get", "items", "keys", "values"):
-            ctx.finding(parent, RULE, f"the typed stream record has no `.{parent.attr.value}()` (a v3 dict use)", STEP)
+            call = ctx.parent(parent)
+            if parent.attr.value == "get" and isinstance(call, cst.Call) and call.func is parent:
+                key, _default = _get_args(call)
+                if key is None:
+                    ctx.finding(call, RULE, f"{where}.get(...) with a computed key", STEP)
+                else:
+                    ctx.finding(parent, RULE, "the typed stream record has no `.get()` (a v3 dict use)", STEP)
+                return
+            ctx.finding(parent, RULE, f"`.{parent.attr.value}` on {where} has no v4 counterpart", STEP)
         elif isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node:
-            ctx.finding(node, RULE, "the typed stream record is iterated like the v3 dict", STEP)
+            ctx.finding(node, RULE, f"{where} is iterated (a dict in v3, a record in v4)", STEP)
+        elif isinstance(parent, cst.Arg) and parent.value is node and not path and depth < 2:
+            call = ctx.parent(parent)
+            if isinstance(call, cst.Call) and parent in call.args:
+                self.passed(call, parent, node, depth)
+
+    def passed(self, call: cst.Call, arg: cst.Arg, node: cst.CSTNode, depth: int) -> None:
+        """The record handed to a function: a module-level one is followed into (its parameter's uses), any
+        other is reported, as the first run reported the dict passed to it."""
+        ctx = self.ctx
+        from .helpers import module_function
+
+        fdef = module_function(ctx, call.func)
+        if fdef is None:  # as the first run: anything but a module-level function cannot be followed
+            ctx.finding(node, RULE, f"{describe(())} is passed to `{ctx.code(call.func)}`, which the codemod cannot "
+                        "follow", STEP)
+            return
+        positional = [a for a in call.args if a.keyword is None]
+        params = list(fdef.params.posonly_params) + list(fdef.params.params)
+        param = None
+        if arg.keyword is None and arg in positional and positional.index(arg) < len(params):
+            param = params[positional.index(arg)]
+        elif arg.keyword is not None:
+            param = next((p for p in params if p.name.value == arg.keyword.value), None)
+        if param is None or not fdef.body.body:
+            return
+        scope = ctx.scope(fdef.body.body[0])
+        found = [a for a in scope.assignments[param.name.value] if a.node is param] if scope is not None else []
+        for a in found:
+            for ref in a.references:
+                self.use(ref.node, (), depth + 1)

@@ -19,16 +19,30 @@ from .leftovers import LeftoverScan
 from .names import IMPORTS, names_for
 from .payloads import PayloadConverter
 from .records import RecordTransform
-from .resolve import collect_bindings, collect_refs, dotted
+from .resolve import collect_bindings, collect_refs, dotted, dynamic_imports_left
 from .spans import build_edits
 from .streamctx import StreamContextTransform
 from .strings import StringTransform
+from .v4calls import V4CallCheck
 
 PRUNE_RULE = "RB504"
 
 
 def migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileContext) -> FilePlan:
-    """Plan one module; returns its plan store (edits and findings)."""
+    """Plan one module; returns its plan store (edits and findings).
+
+    A v3 binding that stays (a site through it is left for a finding) keeps its name: when a v4 import was
+    given that name, the file is planned once more with the name reserved, so no name is ever bound twice."""
+    reserved: frozenset[str] = frozenset()
+    while True:
+        plan, clashes = _migrate(module, text, bom, data, fctx, reserved)
+        if not clashes or clashes <= reserved:
+            return plan
+        reserved |= clashes
+
+
+def _migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileContext,
+             reserved: frozenset[str]) -> tuple[FilePlan, frozenset[str]]:
     names = names_for(fctx.rules)
     ctx = MigrationContext(fctx=fctx, data=data, text=text, bom=bom, module=module, names=names)
     bindings = collect_bindings(ctx)
@@ -39,9 +53,12 @@ def migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileCont
                 star_members[member] = b
     # scopes are resolved only when a reference to the bindings can lead to a change or a finding
     refs, bare_modules = collect_refs(ctx, bindings, star_members) if _refs_matter(ctx, bindings) else ([], [])
-    planner = ImportPlanner(ctx, bindings)
+    planner = ImportPlanner(ctx, bindings, reserved)
     for node in bare_modules:
         q = ctx.imported_qname(node) or ""
+        b = next((b for b in bindings if b.kind == "dynamic" and b.local == dotted(node)), None)
+        if b is not None:
+            q = f"{b.package}.{b.module}"
         module_name = q.rpartition(".")[2]
         if q.startswith(IMPORTS + ".") and module_name in names.v3_modules and module_name not in names.v4_modules:
             ctx.finding(node, "RB504", f"the v3 module `{dotted(node)}` is used as a value",
@@ -49,18 +66,29 @@ def migrate(module: cst.Module, text: str, bom: int, data: bytes, fctx: FileCont
             for b in bindings:
                 if b.local == dotted(node):
                     planner.keep(b)
+    left = dynamic_imports_left(ctx, bindings)
+    ctx.shared["import_strings"] = {b.literal for b in bindings if b.kind == "dynamic"} | {c.args[0].value for c, _ in left}
+    for call, path in left:
+        module_name = path.rpartition(".")[2]
+        if path.startswith(IMPORTS + ".") and module_name in names.v3_modules and module_name not in names.v4_modules:
+            ctx.finding(call, "RB504", f"`{path}` is imported dynamically where its uses cannot be followed",
+                        "Bind it at module level (`name = importlib.import_module(...)`) or import the v4 modules by hand.")
     ExportTransform(ctx, planner).run(refs)
     LeftoverScan(ctx).run(refs)
     HostCallTransform(ctx, planner, PayloadConverter(ctx, planner)).run(refs)
+    V4CallCheck(ctx).run(refs)
     RecordTransform(ctx, planner).run(refs)
     StreamContextTransform(ctx, planner).run()
     StringTransform(ctx).run()
     planner.finish()
+    clashes = planner.clashes()
+    if clashes - reserved:
+        return ctx.plan, clashes
     edits = build_edits(ctx)
     if edits:
         for e in prune_unused_imports(ctx, edits):
             ctx.plan.edit(e.start, e.end, e.replacement, e.rule_id)
-    return ctx.plan
+    return ctx.plan, clashes
 
 
 def _refs_matter(ctx: MigrationContext, bindings: list) -> bool:
@@ -75,9 +103,9 @@ def _refs_matter(ctx: MigrationContext, bindings: list) -> bool:
     exports = ctx.names.exports
     if any(node.value in exports for node in ctx.index.nodes(cst.Name)):
         return True
-    from .prefilter import may_use_stream_as_dict
+    from .prefilter import may_call_v4_the_v3_way, may_use_stream_as_dict
 
-    return may_use_stream_as_dict(ctx.data, ctx.fctx.rules)
+    return may_use_stream_as_dict(ctx.data, ctx.fctx.rules) or may_call_v4_the_v3_way(ctx.data, ctx.fctx.rules)
 
 
 def _import_references(scopes) -> dict[str, list[cst.CSTNode]]:

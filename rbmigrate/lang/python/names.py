@@ -67,6 +67,7 @@ class ProtocolNames:
         self.module_renames: dict[str, tuple[str, str]] = {
             snake(old): (snake(r.new.wit), r.rule_id) for old, r in iface_renames.items()
         }
+        self.host_module = self.module_renames[V3_HOST][0]  # the v4 module of the v3 host interface
         self.host_functions = self._host_functions()
         self.types = self._types()
         self.params = {(r.owner and snake(r.owner), r.old.snake): (r.new.snake, r.rule_id) for r in table.renames if r.item == "param"}

@@ -15,6 +15,7 @@ import libcst as cst
 
 from .context import MigrationContext
 from .names import BINDINGS, EXPORTS, IMPORTS
+from .syntax import string_value
 
 
 def dotted(node: cst.CSTNode) -> str | None:
@@ -34,13 +35,14 @@ class Binding:
     statement: cst.CSTNode  # the SimpleStatementLine
     node: cst.Import | cst.ImportFrom
     alias: cst.ImportAlias | None  # None for a star import
-    kind: str  # module-from | module-import | name-from | star | other
+    kind: str  # module-from | module-import | name-from | star | dynamic | other
     package: str  # wit_world.imports | wit_world.exports | wit_world
     module: str  # interface module (snake), "" for `from wit_world import exports`
     name: str  # the imported item (name-from), the module (module-*), "*" (star)
     local: str  # the name it binds (dotted for `import a.b.c`)
     has_alias: bool = False
     refs: list = field(default_factory=list)
+    literal: cst.SimpleString | None = None  # dynamic: the module path string of `importlib.import_module`
 
     @property
     def is_v3_module(self) -> bool:
@@ -102,6 +104,64 @@ def collect_bindings(ctx: MigrationContext) -> list[Binding]:
                 package, _, module = mod.rpartition(".")
             out.append(Binding(stmt, node, alias, kind, package, module, name, local,
                                has_alias=alias.asname is not None))
+    if b"import_module" in ctx.data:
+        out += dynamic_bindings(ctx)
+    return out
+
+
+IMPORT_MODULE = "importlib.import_module"
+
+
+def import_module_path(ctx: MigrationContext, call: cst.Call) -> tuple[cst.SimpleString, str] | None:
+    """(the string literal, its value) of ``importlib.import_module("wit_world...")``, else None."""
+    if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+        return None
+    literal = call.args[0].value
+    value = string_value(literal)
+    if value is None or not (value == BINDINGS or value.startswith(BINDINGS + ".")):
+        return None
+    if ctx.imported_qname(call.func) != IMPORT_MODULE:
+        return None
+    return literal, value
+
+
+def dynamic_bindings(ctx: MigrationContext) -> list[Binding]:
+    """``X = importlib.import_module("wit_world.imports.host")`` at module level, X bound nowhere else: a module
+    binding like ``import wit_world.imports.host as X`` (its string is the import to rewrite). Any other call of
+    ``import_module`` with a bindings path is reported by :func:`dynamic_imports_left`."""
+    out = []
+    for call in ctx.index.nodes(cst.Call):
+        found = import_module_path(ctx, call)
+        if found is None:
+            continue
+        literal, value = found
+        assign = ctx.parent(call)
+        statement = ctx.parent(assign)
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name)
+                and isinstance(statement, cst.SimpleStatementLine) and ctx.parent(statement) is ctx.module):
+            continue
+        target = assign.targets[0].target
+        scope = ctx.scope(target)
+        if scope is None or len(list(scope.assignments[target.value])) != 1:
+            continue
+        package, _, module = value.rpartition(".")
+        if package != IMPORTS:
+            continue
+        out.append(Binding(statement, target, None, "dynamic", package, module, module, target.value, has_alias=True,
+                           literal=literal))
+    return out
+
+
+def dynamic_imports_left(ctx: MigrationContext, bindings: list[Binding]) -> list[tuple[cst.Call, str]]:
+    """Calls of ``importlib.import_module`` with a bindings path that are not a simple module binding."""
+    if b"import_module" not in ctx.data:
+        return []
+    bound = {b.literal for b in bindings if b.kind == "dynamic"}
+    out = []
+    for call in ctx.index.nodes(cst.Call):
+        found = import_module_path(ctx, call)
+        if found is not None and found[0] not in bound:
+            out.append((call, found[1]))
     return out
 
 
@@ -143,9 +203,17 @@ def collect_refs(ctx: MigrationContext, bindings: list[Binding], star_members: d
             return False
         return True
 
+    dynamic = {b.local: b for b in bindings if b.kind == "dynamic"}
+
     def visit_name(node: cst.Name) -> None:
         parent = ctx.parent(node)
         if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return
+        if node.value in dynamic:
+            b = dynamic[node.value]
+            scope = ctx.scope(node)
+            if scope is not None and node is not b.node and {a.node for a in scope[node.value]} == {b.node}:
+                module_use(node, f"{b.package}.{b.module}")
             return
         names = ctx.qnames(node)
         if not names:

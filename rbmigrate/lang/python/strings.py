@@ -70,8 +70,8 @@ class StringTransform:
     def string(self, node: cst.CSTNode, raw: str, docstring: bool) -> None:
         if isinstance(node, cst.SimpleString) and "b" in node.prefix.lower():
             return
-        if node in self.ctx.replacements:
-            return
+        if node in self.ctx.replacements or node in self.ctx.shared.get("import_strings", ()):
+            return  # rewritten, or an `importlib.import_module` path (RB504)
         if docstring:
             new, outside = self.spans(raw)
             if new != raw:

@@ -18,11 +18,12 @@ from ...model import Edit, FileError, Finding
 from ...skipdirs import hidden_or_skipped
 from ...textio import line_col
 from ..base import Adapter, FileContext, ParseError, UnitContext
-from . import docs, literals, macros, methods, paths, strings, syntax, traits, uses
+from . import (docs, enums, guest, guestcalls, literals, macrobody, macros, methods, newapi, paths, strings, syntax,
+               traits, uses, workspace)
 from .plan import FilePlan
 from .receivers import Receivers
 from .scope import CrateFacts, FileScopes, module_path_of
-from .vocab import is_host_trait, vocab
+from .vocab import is_host_trait, protocol_names, vocab
 
 _SHARED = "rust"
 SDK_PACKAGE = "rapidbyte-sdk"
@@ -111,7 +112,10 @@ class RustAdapter(Adapter):
                 name = syntax.field(node, "name")
                 if name is not None and node.parent is not None and node.parent.type == "source_file":
                     structs_seen.add(syntax.text(name))
-        facts.is_sdk = _package_name(unit.root) == SDK_PACKAGE or (
+        ws = workspace.load(unit.root, protocol_names(facts.vocab))
+        facts.protocol_crates = ws.protocol
+        facts.crate_root = Path(unit.root)
+        facts.is_sdk = _package_name(unit.root) == SDK_PACKAGE or ws.is_protocol(unit.root) or (
             {"Source", "Destination", "Transform"} <= traits_seen and "Context" in structs_seen
         )
         # files the prefilter skipped can still define a helper name a moved body would take (RB906)
@@ -139,8 +143,15 @@ class RustAdapter(Adapter):
             scopes_by_path[str(fctx.path)] = scopes
             if module is not None:
                 facts.modules.setdefault(module, scopes)
+        snippets = state.setdefault("snippets", {})
         for fctx, item in parsed + extra:
-            _collect_facts(facts, item, scopes_by_path[str(fctx.path)])
+            scopes = scopes_by_path[str(fctx.path)]
+            _collect_facts(facts, item, scopes)
+            # macro bodies are code: their facts count too (a `Host` impl written inside `macro_rules!`)
+            found = macrobody.bodies(item.tree.root_node, item.tree.root_node.text, scopes)
+            snippets[str(fctx.path)] = found
+            for snippet in (s for top in found for s in top.walk() if s.parsed):
+                _collect_facts(facts, ParsedRust(snippet.tree, snippet.captures, 0), snippet.scopes)
         state["facts"] = facts
         state["scopes"] = scopes_by_path
 
@@ -163,21 +174,7 @@ class RustAdapter(Adapter):
             scopes=scopes,
             captures=tree.captures,
         )
-        plan.receivers = Receivers(plan)
-        paths.freeze_binding_trees(plan)
-        methods.plan_methods(plan)
-        macros.plan_macros(plan)
-        paths.plan_paths(plan)
-        literals.plan_literals(plan)
-        literals.plan_sdk_records(plan)
-        literals.plan_field_reads(plan)
-        docs.plan_docs(plan)
-        strings.plan_strings(plan)
-        reshapes = traits.analyze(plan)
-        decided = paths.finish_split_heads(plan)
-        uses.plan_uses(plan, decided)
-        for reshape in reshapes:
-            traits.emit(plan, reshape)
+        run_concerns(plan, state.get("snippets", {}).get(str(ctx.path), []))
         edits = plan.result()
         if edits:
             state.setdefault("pending", {})[str(ctx.path)] = (tree.tree.copy(), data, [(e.start, e.end, e.replacement) for e in edits])
@@ -186,6 +183,32 @@ class RustAdapter(Adapter):
     def validate_unit(self, results, unit: UnitContext) -> list[FileError]:
         state = unit.shared.pop(_SHARED, None) or {}  # trees are not needed any more (and not picklable)
         return state.get("errors", [])
+
+
+def run_concerns(plan: FilePlan, snippets: list) -> None:
+    """The concerns, in their fixed order, on a file or on a macro body (:mod:`.macrobody`)."""
+    plan.receivers = Receivers(plan)
+    paths.freeze_binding_trees(plan)
+    macrobody.plan_bodies(plan, snippets, run_concerns)  # macro bodies first: they are theirs alone
+    macrobody.plan_options(plan, snippets)
+    methods.plan_methods(plan)
+    guestcalls.plan_guest_calls(plan)
+    guest.plan_guest(plan)
+    macros.plan_macros(plan)
+    paths.plan_paths(plan)
+    literals.plan_literals(plan)
+    literals.plan_sdk_records(plan)
+    literals.plan_field_reads(plan)
+    enums.plan_enums(plan)
+    newapi.plan_new_api(plan)
+    docs.plan_docs(plan)
+    strings.plan_strings(plan)
+    macrobody.plan_unparsed(plan, snippets)
+    reshapes = traits.analyze(plan)
+    decided = paths.finish_split_heads(plan)
+    uses.plan_uses(plan, decided)
+    for reshape in reshapes:
+        traits.emit(plan, reshape)
 
 
 def syntax_error(root, data: bytes, shown: str) -> ParseError:

@@ -41,25 +41,106 @@ def plan_literals(plan: "FilePlan") -> None:
 
 
 def plan_field_reads(plan: "FilePlan") -> None:
-    """``info.default_max_batch_bytes`` on a v3 ``ConnectorInfo``: the value moved into ``default_limits``."""
-    for change in plan.vocab.literals.values():
-        fold = change.fold
-        if fold is None or fold.old.encode() not in plan.data:
+    """Field reads of a v3 record whose fields changed: renamed or folded where the receiver is provably the
+    record (``self`` in its impl, a parameter or local typed or built as it); a folded field is reported
+    elsewhere (``info.default_max_batch_bytes`` → ``info.default_limits.max_batch_bytes``)."""
+    changes = [c for c in plan.vocab.literals.values() if c.renamed or c.fold]
+    wanted = {f.encode() for c in changes for f in [*c.renamed, *([c.fold.old] if c.fold else [])]}
+    if not wanted or not any(w in plan.data for w in wanted):
+        return
+    for node in plan.captures.get("field", ()):
+        name = field(node, "field")
+        if name is None or name.text not in wanted or plan.is_frozen(node.start_byte, node.end_byte):
             continue
-        for node in plan.captures.get("field", ()):
-            name = field(node, "field")
-            if name is not None and name.text == fold.old.encode() and not plan.is_frozen(node.start_byte, node.end_byte):
-                plan.finding(
-                    name,
-                    change.rule_id,
-                    f"`{fold.old}` of the v3 `{change.v3}` is `{fold.into}.{fold.field}` of `{change.v4}`",
-                    f"Read `.{fold.into}.{fold.field}` instead.",
-                    severity="error",
-                )
+        fname = text(name)
+        change = next(c for c in changes if fname in c.renamed or (c.fold and c.fold.old == fname))
+        if _receiver_is(plan, field(node, "value"), change):
+            if fname in change.renamed:
+                plan.edit(name, change.renamed[fname], change.rule_id)
+            else:
+                plan.edit(name, f"{change.fold.into}.{change.fold.field}", change.rule_id)
+        elif change.fold and change.fold.old == fname:
+            fold = change.fold
+            plan.finding(
+                name,
+                change.rule_id,
+                f"`{fold.old}` of the v3 `{change.v3}` is `{fold.into}.{fold.field}` of `{change.v4}`",
+                f"Read `.{fold.into}.{fold.field}` instead.",
+                severity="error",
+            )
+
+
+def _names_record(plan: "FilePlan", ty: "Node | None", change: "LiteralChange") -> bool:
+    """Is a type node the record of ``change`` (its v3 or v4 name, or ``Self`` inside its impl)?"""
+    while ty is not None and ty.type in ("reference_type", "pointer_type"):
+        ty = field(ty, "type")
+    if ty is None:
+        return False
+    name = text(ty).rsplit("::", 1)[-1]
+    if name == "Self":
+        impl = _enclosing_impl(ty)
+        return impl is not None and _names_record(plan, field(impl, "type"), change)
+    return name in (change.v3, change.v4) and ty.type in ("type_identifier", "scoped_type_identifier")
+
+
+def _enclosing_impl(node: "Node") -> "Node | None":
+    while node is not None and node.type != "impl_item":
+        node = node.parent
+    return node
+
+
+def _receiver_is(plan: "FilePlan", value: "Node | None", change: "LiteralChange") -> bool:
+    from .receivers import find_decl, in_outer
+
+    if value is None:
+        return False
+    if value.type == "self":
+        impl = _enclosing_impl(value)
+        return impl is not None and field(impl, "trait") is None and _names_record(plan, field(impl, "type"), change)
+    if value.type in ("call_expression", "struct_expression", "parenthesized_expression"):
+        return _built_as(plan, value, change)
+    if value.type != "identifier":
+        return False
+    decl = find_decl(value)
+    if decl is None:  # in a macro body (`assert_eq!(info.x, 1)`): where the macro is written
+        outer = in_outer(plan, value)
+        return outer is not None and _receiver_is(outer[0], outer[1], change)
+    kind, node = decl
+    if kind == "param":
+        return _names_record(plan, field(node, "type"), change)
+    if kind == "let":
+        if field(node, "type") is not None:
+            return _names_record(plan, field(node, "type"), change)
+        init = field(node, "value")
+        return init is not None and _built_as(plan, init, change)
+    return False
+
+
+def _built_as(plan: "FilePlan", expr: "Node", change: "LiteralChange") -> bool:
+    """``X { .. }``, ``X::new(..)``, ``X::default()`` and method chains on them (builders returning Self)."""
+    while expr is not None:
+        t = expr.type
+        if t == "struct_expression":
+            return _names_record(plan, field(expr, "name"), change)
+        if t == "call_expression":
+            fn = field(expr, "function")
+            if fn is not None and fn.type == "field_expression":
+                expr = field(fn, "value")  # a builder method: follow its receiver
+                continue
+            if fn is not None and fn.type == "scoped_identifier":
+                owner = field(fn, "path")
+                return owner is not None and text(owner).rsplit("::", 1)[-1] in (change.v3, change.v4)
+            return False
+        if t in ("try_expression", "parenthesized_expression"):
+            expr = named(expr)[0] if named(expr) else None
+            continue
+        return False
+    return False
 
 
 def plan_sdk_records(plan: "FilePlan") -> None:
-    """Inside the SDK: record definitions whose fields change are the SDK team's upgrade; report them."""
+    """Inside a protocol crate (the SDK, or the types crate it builds on): the definitions of records whose
+    fields change follow the change (renamed fields, a field folded into a nested record, fields v4 adds)."""
     if not plan.facts.is_sdk:
         return
     by_name = {}
@@ -71,28 +152,42 @@ def plan_sdk_records(plan: "FilePlan") -> None:
         if name is None or body is None or body.type != "field_declaration_list":
             continue
         change = by_name.get(text(name))
-        if change is None:
+        if change is None or plan.is_frozen(item.start_byte, item.end_byte):
             continue
-        fields = {text(field(f, "name")) for f in named(body) if f.type == "field_declaration" and field(f, "name")}
-        v3_fields = [*change.renamed, *([change.fold.old] if change.fold else [])]
+        decls = [f for f in named(body) if f.type == "field_declaration" and field(f, "name") is not None]
+        fields = {text(field(f, "name")): f for f in decls}
+        for old, new in change.renamed.items():
+            if old in fields and new not in fields:
+                plan.edit(field(fields[old], "name"), new, change.rule_id)
+        fold = change.fold
+        if fold is not None and fold.old in fields and fold.into not in fields:
+            decl = fields[fold.old]
+            record = plan.sdk_name(decl, fold.type)
+            plan.edit((field(decl, "name").start_byte, decl.end_byte), f"{fold.into}: {record}", change.rule_id)
         missing = [(f, ty) for f, _empty, ty in change.added if f not in fields]
-        if set(v3_fields) & fields:
-            new_fields = [*change.renamed.values(), *([f"{change.fold.into}: {change.fold.type}"] if change.fold else [])]
-            plan.finding(
-                name,
-                change.rule_id,
-                f"`{change.v4}` (v3 `{change.v3}`) still has the v3 fields " + " / ".join(f"`{f}`" for f in v3_fields),
-                "Give the SDK type the v4 fields " + " and ".join(f"`{f}`" for f in new_fields) + ".",
-                severity="error",
-            )
-        elif missing:
-            plan.finding(
-                name,
-                change.rule_id,
-                f"`{change.v4}` (v3 `{change.v3}`) has no " + ", ".join(f"`{f}: {ty}`" for f, ty in missing) + " field",
-                "Add the field to the SDK type and carry it through the WIT conversion.",
-                severity="error",
-            )
+        if missing and decls:
+            last = decls[-1]
+            vis = field(last, "visibility") if hasattr(last, "child_by_field_name") else None
+            vis = next((c for c in named(last) if c.type == "visibility_modifier"), None)
+            prefix = (text(vis) + " ") if vis is not None else ""
+            indent = line_indent(plan.data, last.start_byte)
+            serde = "#[serde(default)]" if _derives_deserialize(item) else ""
+            lines = "".join(
+                (f"{plan.newline}{indent}{serde}" if serde else "") + f"{plan.newline}{indent}{prefix}{f}: {ty},"
+                for f, ty in missing)
+            end = last.end_byte
+            comma = plan.data[end:end + 1] == b","
+            at = end + 1 if comma else end
+            plan.edit((at, at), ("" if comma else ",") + lines, change.rule_id)
+
+
+def _derives_deserialize(item: "Node") -> bool:
+    prev = item.prev_named_sibling
+    while prev is not None and prev.type in ("attribute_item", "line_comment", "block_comment"):
+        if prev.type == "attribute_item" and "derive" in text(prev) and "Deserialize" in text(prev):
+            return True
+        prev = prev.prev_named_sibling
+    return False
 
 
 def _fields(body: "Node") -> list["Node"]:

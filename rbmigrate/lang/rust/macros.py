@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .guestcalls import plan_token_call
 from .receivers import CONTEXT, HOST_IMPORTS, HOST_TRAIT
 from .syntax import text
 
@@ -37,7 +38,7 @@ def plan_macros(plan: "FilePlan") -> None:
         prev = _prev(ident)
         nxt = ident.next_sibling
         if prev is not None and prev.type == "." and nxt is not None and nxt.type == "token_tree" and nxt.text[:1] == b"(":
-            if name in methods or name in twins or name in v.host_imports_renames or name in v.guest_calls:
+            if name in methods or name in twins or name in v.host_imports_renames or name in v.guest_methods:
                 _method(plan, ident, prev, name, methods, twins)
             continue
         if prev is not None and prev.type == "::":
@@ -56,16 +57,8 @@ def plan_macros(plan: "FilePlan") -> None:
 
 def _method(plan: "FilePlan", ident: "Node", dot: "Node", name: str, methods: dict, twins: dict) -> None:
     v = plan.vocab
-    if name in v.guest_calls:
-        new, rule = v.guest_calls[name]
-        if plan.edit(ident, new, rule):
-            plan.finding(
-                ident,
-                "RB911",
-                f"`{new}` takes a session and a `RunRequest`; this call still passes the v3 arguments",
-                "Pass the session returned by `call_open` and a `RunRequest` with the phase of the old call.",
-            )
-        return
+    if plan_token_call(plan, ident, dot, name):
+        return  # a guest call (reported by .guestcalls)
     recv = _prev(dot)
     if recv is None or recv.type not in ("identifier", "self"):
         return

@@ -3,7 +3,7 @@
 - calls on the SDK ``Context`` (``ctx.emit_batch`` → ``ctx.batch_emit``);
 - ``HostImports`` methods (trait, impls, calls on ``host_imports()``);
 - the runtime's generated ``Host`` trait: impl methods, their ``_impl`` twins, calls;
-- runtime guest calls (``call_run_read`` → ``call_run``, reported for review) and bindgen accessors;
+- (guest calls and bindgen accessors: :mod:`.guestcalls`);
 - ``host_ffi::log(0, …)`` → ``host_ffi::log(LogLevel::Error, …)``.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .paths import report_retyped, report_retyped_signature
+from .paths import report_retyped, report_retyped_signature, retyped_origin
 from .receivers import CONTEXT, HOST_IMPORTS, HOST_TRAIT
 from .syntax import field, named, path_segments, text
 
@@ -22,15 +22,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .plan import FilePlan
 
 _TWIN = "_impl"
-_RUN_CALL = "call_run"
 _INT = re.compile(r"^([0-9][0-9_]*)(?:[iu](?:8|16|32|64|128|size))?$")
 
 
 def plan_methods(plan: "FilePlan") -> None:
     v = plan.vocab
-    interesting = set(v.method_renames) | set(v.host_imports_renames) | set(v.guest_calls) | set(v.accessors)
+    interesting = set(v.method_renames) | set(v.host_imports_renames)
     interesting |= {old + _TWIN for old in v.method_renames}
-    interesting |= set(v.retyped) | {new for new, _ in v.method_renames.values()} | {_RUN_CALL}
+    interesting |= set(v.retyped) | {new for new, _ in v.method_renames.values()}
     rec = plan.receivers
     for call in plan.captures.get("call", ()):
         fn = field(call, "function")
@@ -46,29 +45,67 @@ def plan_methods(plan: "FilePlan") -> None:
             _method_call(plan, rec, call, fn, method, name)
         elif fn.type in ("scoped_identifier", "identifier"):
             _ffi_log(plan, call, fn)
+            _ffi_call(plan, call, fn)
     _definitions(plan)
+    _ffi_definitions(plan)
+
+
+# ------------------------------------------------------------- host_ffi free functions
+
+FFI_MODULE = "host_ffi"
+
+
+def _ffi_call(plan: "FilePlan", call: "Node", fn: "Node") -> None:
+    """``host_ffi::emit_batch(h)``: the SDK's free host functions follow their WIT function."""
+    segs = path_segments(fn)
+    if not segs:
+        return
+    name = text(segs[-1])
+    v = plan.vocab
+    if name not in v.host_imports_renames and retyped_origin(plan, name) is None:
+        return  # (a retyped function under its v4 name is still reported: findings are stable across runs)
+    if fn.type == "identifier":
+        if not (plan.facts.is_sdk and plan.scopes.module_path[-1:] == (FFI_MODULE,)):
+            return  # a bare call resolves to the host_ffi function only inside that module
+        if plan.scopes.lookup(name, fn) is None or plan.scopes.lookup(name, fn).kind not in ("sdk", "local"):
+            return
+    else:
+        target = plan.scopes.resolve(fn)
+        if target is None or target.kind != "sdk" or target.path[-2:-1] != (FFI_MODULE,):
+            return
+    if name in v.host_imports_renames:
+        plan.edit(segs[-1], *v.host_imports_renames[name])
+    if name != "log":  # `host_ffi::log(0, …)` is RB408's
+        report_retyped(plan, call, name)
+
+
+def _ffi_definitions(plan: "FilePlan") -> None:
+    """The free functions of the SDK's ``host_ffi`` module (a file or an inline ``mod host_ffi``)."""
+    if not plan.facts.is_sdk:
+        return
+    v = plan.vocab
+    in_file = plan.scopes.module_path[-1:] == (FFI_MODULE,)
+    for item in plan.captures.get("fn", ()):
+        parent = item.parent
+        if parent is None:
+            continue
+        if parent.type == "source_file":
+            if not in_file:
+                continue
+        elif not (parent.type == "declaration_list" and parent.parent is not None and parent.parent.type == "mod_item"
+                  and text(field(parent.parent, "name")) == FFI_MODULE):
+            continue
+        name_node = field(item, "name")
+        if name_node is None:
+            continue
+        name = text(name_node)
+        if name in v.host_imports_renames:
+            plan.edit(name_node, *v.host_imports_renames[name])
+        report_retyped_signature(plan, item, name)
 
 
 def _method_call(plan: "FilePlan", rec, call: "Node", fn: "Node", method: "Node", name: str) -> None:
     v = plan.vocab
-    if name in v.guest_calls or name == _RUN_CALL:
-        args = field(call, "arguments")
-        if name in v.guest_calls:
-            plan.edit(method, *v.guest_calls[name])
-        elif args is not None and len(named(args)) >= 3:
-            return  # `call_run(store, session, request)`: already v4
-        plan.finding(
-            method,
-            "RB911",
-            f"`{_RUN_CALL}` takes a session and a `RunRequest`; this call still passes the v3 arguments",
-            "Pass the session returned by `call_open` and a `RunRequest` with the phase of the old call; "
-            "read the summary from the `RunSummary` field of that phase.",
-        )
-        return
-    if name in v.accessors:
-        new, rule = v.accessors[name]
-        plan.edit(method, new, rule)
-        return
     kind = rec.kind(field(fn, "value"))
     if kind == CONTEXT and name in v.method_renames:
         new, rule = v.method_renames[name]

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ...ruletable import pascal
+from . import serdenames
 from .scope import Target, binding_split
 from .syntax import enclosing, field, named, path_segments, text
 
@@ -182,6 +183,7 @@ def _variant_definitions(plan: "FilePlan") -> None:
             entry = plan.vocab.variant_renames.get((owner, text(vname)))
             if entry is not None:
                 plan.edit(vname, entry[0], entry[1])
+                serdenames.plan_variant(plan, parent, variant, text(vname), entry[0])
 
 
 # --------------------------------------------------------- binding paths
@@ -192,6 +194,9 @@ def _binding_heads(plan: "FilePlan") -> set[bytes]:
     from .scope import use_leaves
 
     heads: set[bytes] = set()
+    outer = getattr(plan, "parent", None)  # a macro body: names bound where the macro is written count too
+    if outer is not None:
+        heads |= _binding_heads(outer)
     for decl in plan.captures.get("use", ()):
         if b"connector::" not in decl.text:
             continue
@@ -237,6 +242,7 @@ def _rename_binding(
         name = text(item)
         move = v.item_moves[iface].get(name)
         if move is None:
+            _no_single_owner(plan, iface_node, iface, name)
             return
         rule, new, owner = move
         if via_import:
@@ -268,6 +274,22 @@ def _rename_binding(
             if moved is not None:
                 plan.edit(item, moved[0], moved[1])
         _retyped_call(plan, item)
+
+
+def _no_single_owner(plan: "FilePlan", iface_node: "Node", iface: str, name: str) -> None:
+    """``types::Host`` (the trait of a type-only interface) and the like: a split module's item no v4 module owns."""
+    v = plan.vocab
+    owners = sorted({o for *_, o in v.item_moves[iface].values()})
+    if name == "Host":
+        wit = plan.ctx.rules.wit("v4")
+        type_only = [f"`{name.replace('-', '_')}::Host`" for name, i in wit.interfaces.items() if not i.functions]
+        what = f"`{iface}::Host` is the trait of a type-only interface that v4 splits"
+        step = ("Implement " + ", ".join(type_only[:-1]) + f" and {type_only[-1]} instead (a world has the `Host` "
+                "trait of each of these interfaces it imports).")
+    else:
+        what = f"`{iface}::{name}` has no v4 owner: `{iface}` is split into " + ", ".join(f"`{o}`" for o in owners)
+        step = "Name the v4 module that owns the item."
+    plan.finding(iface_node, v.interfaces[iface][1], what, step)
 
 
 def _retyped_call(plan: "FilePlan", item: "Node") -> None:
@@ -310,6 +332,12 @@ def _stringy(node: "Node") -> bool:
             m = field(fn, "field")
             if m is not None and text(m) in ("to_string", "into", "as_str", "to_owned"):
                 return True
+    if t == "identifier" and "json" not in text(node):
+        from .receivers import find_decl
+
+        decl = find_decl(node)  # a local bound to text: `let payload = serde_json::to_string(&envelope)…`
+        value = field(decl[1], "value") if decl is not None and decl[0] == "let" else None
+        return value is not None and (b"to_string" in value.text or b"json" in value.text or _stringy(value))
     return t in ("identifier", "field_expression") and "json" in text(node)
 
 
@@ -391,9 +419,10 @@ def report_retyped_signature(plan: "FilePlan", item: "Node", name: str) -> None:
             pat, ty = field(p, "pattern"), field(p, "type")
             ty_text = text(ty).replace(" ", "") if ty is not None else ""
             return (pat is not None and "json" in text(pat)) or ty_text in ("String", "&str")
-        if any(v3_param(p) for p in plist):
+        first = next((p for p in plist if v3_param(p)), None)
+        if first is not None:  # at the first v3 parameter (where rustc reports the mismatch with the trait)
             plan.finding(
-                field(item, "name"),
+                first,
                 "RB901",
                 f"`{new}` takes a typed record in v4; this definition still takes the v3 JSON payload",
                 f"Change the parameters to the `{payload[0]}` record and drop the JSON parsing.",
@@ -403,7 +432,7 @@ def report_retyped_signature(plan: "FilePlan", item: "Node", name: str) -> None:
     ty = field(plist[coded[0]], "type") if coded is not None and len(plist) > coded[0] else None
     if ty is not None and text(ty) in _INTEGERS:
         plan.finding(
-            field(item, "name"),
+            ty,  # where rustc reports the type that no longer matches the trait
             "RB907",
             f"`{new}` takes a `{coded[1]}` enum in v4 where v3 took an integer code",
             "Change the integer parameter to the enum and map its members where the code was used.",
@@ -421,11 +450,21 @@ def finish_split_heads(plan: "FilePlan") -> dict[str, str]:
     """
     decided: dict[str, str] = {}
     for local, counts in plan.module_refs.items():
-        decided[local] = "" if local in plan.vocab.split else counts.most_common(1)[0][0]
+        decided[local] = "" if local in plan.vocab.split else _alias_owner(plan, local, counts)
     for head, owner, iface in plan.module_heads:
         if owner != decided.get(text(head), ""):
             plan.edit(head, owner, plan.vocab.interfaces[iface][1])
     return decided
+
+
+def _alias_owner(plan: "FilePlan", local: str, counts: Counter) -> str:
+    """The owner an alias of a split module (``types as wit``) follows: the v4 module that takes most of the
+    v3 module's items (``core_types``) when the alias reaches any of them, else the one most references need."""
+    iface = next((i for _h, _o, i in plan.module_heads if text(_h) == local), None)
+    moves = plan.vocab.item_moves.get(iface, {}) if iface is not None else {}
+    sizes = Counter(owner for *_, owner in moves.values())
+    main = sizes.most_common(1)[0][0] if sizes else None
+    return main if main in counts else counts.most_common(1)[0][0]
 
 
 # ----------------------------------------------------------------- fields

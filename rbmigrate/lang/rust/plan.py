@@ -82,7 +82,8 @@ class FilePlan:
         line, col = line_col(self.data, offset)
         if any(f.line == line and f.col == col and f.rule_id == rule_id for f in self.store.findings):
             return  # one finding per place and rule
-        self.store.finding(offset, rule_id, message, manual_step, severity)
+        end = None if isinstance(node, int) else node.end_byte
+        self.store.finding(offset, rule_id, message, manual_step, severity, end)
 
     def result_findings(self) -> list[Finding]:
         return sorted(self.store.findings, key=lambda f: (f.line, f.col, f.rule_id))
@@ -102,6 +103,11 @@ class FilePlan:
             scope = self.scopes.scope_of(node)
             while scope.parent is not None:
                 scope = scope.parent
+            # a module that glob-imports its parent (`use super::*;`, test modules) sees the parent's imports
+            while scope.module_parent is not None and any(g.kind == "parent" for g in scope.globs):
+                scope = scope.module_parent
+                while scope.parent is not None:
+                    scope = scope.parent
             self.require(scope.node, name)
         return name
 

@@ -101,6 +101,21 @@ def find_decl(ident: "Node") -> tuple[str, "Node"] | None:
     return None
 
 
+def in_outer(plan: "FilePlan", node: "Node") -> "tuple[FilePlan, Node] | None":
+    """In a macro body (a ``macrobody.SnippetPlan``): the enclosing plan and the same token where the macro
+    is written, for a name the body does not declare itself (None outside a macro body, or when the token
+    was masked, such as a ``$metavariable``)."""
+    outer = getattr(plan, "parent", None)
+    if outer is None:
+        return None
+    snippet = plan.snippet
+    start, end = snippet.outer(node.start_byte), snippet.outer(node.end_byte)
+    found = outer.root.descendant_for_byte_range(start, end)
+    if found is None or found.type != node.type or found.text != node.text:
+        return None
+    return outer, found
+
+
 class Receivers:
     def __init__(self, plan: "FilePlan"):
         self.plan = plan
@@ -108,6 +123,8 @@ class Receivers:
         self.facts = plan.facts
         self._cache: dict[tuple[int, int, str], str | None] = {}
         self._depth = 0
+        # a macro body (macrobody.SnippetPlan): names it does not declare are the enclosing code's
+        self.outer = getattr(plan, "parent", None)
 
     # ----------------------------------------------------------------- types
 
@@ -213,6 +230,13 @@ class Receivers:
 
     # ----------------------------------------------------------- expressions
 
+    def _outer_kind(self, expr: "Node") -> str | None:
+        """In a macro body: the kind of the same token where the macro is written (``assert!(host.x())``)."""
+        found = in_outer(self.plan, expr)
+        if found is None or getattr(found[0], "receivers", None) is None:
+            return None
+        return found[0].receivers.kind(found[1])
+
     def kind(self, expr: "Node | None") -> str | None:
         if expr is None:
             return None
@@ -235,7 +259,7 @@ class Receivers:
         if t == "identifier":
             decl = find_decl(expr)
             if decl is None:
-                return None
+                return self._outer_kind(expr)
             how, node = decl
             if how == "param":
                 return self.type_kind(field(node, "type"))
@@ -250,7 +274,7 @@ class Receivers:
             return None
         if t == "self":
             impl = self._enclosing_impl(expr)
-            return self.impl_kind(impl) if impl is not None else None
+            return self.impl_kind(impl) if impl is not None else self._outer_kind(expr)
         if t == "field_expression":
             name = field(expr, "field")
             if name is not None and name.type == "field_identifier" and self.facts.context_field(text(name)):

@@ -249,7 +249,7 @@ class FileScopes:
             i, exports = split
             return Target("binding", tuple(segs[i:]), exports)
         first = segs[0].lstrip(":")
-        if first == SDK_CRATE:
+        if first == SDK_CRATE or first in self.facts.protocol_crates:
             return Target("sdk", tuple(segs[1:]))
         if first == "crate":
             if self.facts.is_sdk:
@@ -304,7 +304,9 @@ class FileScopes:
 class CrateFacts:
     """What crosses files of one crate (built by ``prepare_unit``)."""
 
-    is_sdk: bool = False
+    is_sdk: bool = False  # this crate defines protocol items (the SDK, or a types crate the SDK builds on)
+    protocol_crates: frozenset[str] = frozenset()  # crates of the workspace whose items are the SDK's (workspace.py)
+    crate_root: "object" = None  # Path of the crate (where its own items live, for new `use` lines)
     modules: dict[tuple[str, ...], FileScopes] = field(default_factory=dict)
     context_fields: set[str] = field(default_factory=set)
     other_fields: set[str] = field(default_factory=set)

@@ -164,6 +164,7 @@ def plan_strings(plan: "FilePlan") -> None:
     _build_script(plan)
     _protocol_constants(plan)
     _payload_findings(plan)
+    _v3_decoders(plan)
 
 
 def _info(plan: "FilePlan", node: "Node", content: str) -> None:
@@ -208,9 +209,7 @@ def _build_script(plan: "FilePlan") -> None:
 
 def _protocol_constants(plan: "FilePlan") -> None:
     """SDK constants and enum serialisations that spell the v3 protocol version."""
-    if not plan.facts.is_sdk:
-        return
-    for const in plan.captures.get("const", ()):
+    for const in plan.captures.get("const", ()) if plan.facts.is_sdk else ():
         name = field(const, "name")
         value = field(const, "value")
         if name is None or value is None or "PROTOCOL_VERSION" not in text(name) or value.type != "string_literal":
@@ -219,21 +218,55 @@ def _protocol_constants(plan: "FilePlan") -> None:
         if content in ("2", "3"):
             plan.edit((offset, offset + len(content)), "4", "RB601")
     renamed = {(o, x) for (o, x), (new, _) in plan.vocab.variant_renames.items() if o == "ProtocolVersion"}
+    current = {(o, new) for (o, x), (new, _) in plan.vocab.variant_renames.items() if o == "ProtocolVersion"}
     for path in plan.captures.get("path", ()):
         name = field(path, "name")
         owner = field(path, "path")
-        if name is None or owner is None or (text(owner), text(name)) not in renamed:
+        if name is None or owner is None or (text(owner), text(name)) not in renamed | current:
             continue
-        arm = path.parent
-        while arm is not None and arm.type in ("match_pattern",):
-            arm = arm.parent
-        if arm is None or arm.type != "match_arm":
+        arm = enclosing(path, "match_arm")
+        if arm is None:
             continue
         value = field(arm, "value")
-        if value is not None and value.type == "string_literal":
+        pattern = field(arm, "pattern")
+        in_pattern = pattern is not None and pattern.start_byte <= path.start_byte < pattern.end_byte
+        if in_pattern and (text(owner), text(name)) in renamed and value is not None and value.type == "string_literal":
             offset, content = _content(value)
             if content in ("2", "3"):
                 plan.edit((offset, offset + len(content)), "4", "RB405")
+        if in_pattern:
+            continue
+        # the other way round: `"2" | "3" => Ok(ProtocolVersion::V2)` parses the v3 spellings
+        strings = [n for n in _walk(pattern) if n.type == "string_literal"] if pattern is not None else []
+        if not any(_content(n)[1] in ("2", "3") for n in strings):
+            continue
+        if _only_v3_strings(pattern, strings) and not _matches_elsewhere(arm, "4"):
+            plan.edit((pattern.start_byte, pattern.end_byte), '"4"', "RB405")
+            continue
+        plan.finding(pattern, "RB405", "this match still turns the v3 protocol strings into a version",
+                     'v4 speaks only "4": match `"4"`, and keep `"2"`/`"3"` only where v3 data is read on purpose.')
+
+
+def _only_v3_strings(pattern: "Node", strings: list["Node"]) -> bool:
+    """`"2"`, `"3"` or `"2" | "3"`: a pattern made of v3 version strings and nothing else."""
+    if any(_content(n)[1] not in ("2", "3") for n in strings):
+        return False
+    rest = [n for n in _walk(pattern) if n.is_named and n.type not in ("match_pattern", "or_pattern", "string_literal",
+                                                                      "string_content")]
+    return not rest
+
+
+def _matches_elsewhere(arm: "Node", content: str) -> bool:
+    """Another arm of the same match already matches the string `content`."""
+    block = arm.parent
+    for other in named(block) if block is not None else ():
+        if other.type != "match_arm" or other.id == arm.id:
+            continue
+        pattern = field(other, "pattern")
+        if pattern is not None and any(n.type == "string_literal" and _content(n)[1] == content
+                                       for n in _walk(pattern)):
+            return True
+    return False
 
 
 # ------------------------------------------------------------- payloads
@@ -287,3 +320,61 @@ def _payload_findings(plan: "FilePlan") -> None:
             f"hand-built v3 JSON {what}: v4 sends typed telemetry records",
             "Build `CheckpointEvent` / `MetricEvent` values (or drop this code if only the v3 host needed it).",
         )
+
+
+def _walk(node: "Node"):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
+
+
+_INTEGER_TYPES = {"u8", "u16", "u32", "u64", "i32", "i64", "usize"}
+
+
+def _v3_decoders(plan: "FilePlan") -> None:
+    """Host-side code that decodes what v3 guests sent: a function taking the JSON payload (`payload_json`) or
+    an integer code under its v3 parameter name (`kind`, `scope`, `level`: the `[rule.codes]` parameters), and
+    `from_code` calls that map a v3 integer code onto an SDK enum. v4 hosts receive typed records and enums."""
+    if plan.facts.is_sdk or not plan.facts.host_impl_types:
+        return  # host runtimes only (the SDK's host_ffi functions are reported as retyped signatures)
+    table = plan.ctx.rules
+    coded = {codes.param.replace("-", "_"): codes for codes in table.integer_codes.values()}
+    payload = {f.replace("-", "_") for p in table.payloads.values() for f in ("payload-json",)}
+    for fn in plan.captures.get("fn", ()):
+        params = field(fn, "parameters")
+        name = field(fn, "name")
+        if params is None or name is None or plan.is_frozen(fn.start_byte, fn.end_byte):
+            continue
+        if fn.parent is None or fn.parent.type != "source_file" and not (
+                fn.parent.type == "declaration_list" and fn.parent.parent is not None and fn.parent.parent.type == "mod_item"):
+            continue  # free functions only: Host impl methods are reported as retyped signatures
+        for param in named(params):
+            pat, ty = field(param, "pattern"), field(param, "type")
+            if param.type != "parameter" or pat is None or ty is None:
+                continue
+            pname, tname = text(pat), text(ty).replace(" ", "")
+            if pname in payload and tname in ("&str", "String"):
+                plan.finding(name, "RB901", f"`{text(name)}` decodes a v3 JSON payload; v4 passes typed records",
+                             "Take the v4 record (`CheckpointEvent`, `MetricEvent`, `DlqRecord`) instead, or drop this "
+                             "code if only the v3 host needed it.")
+                break
+            if pname in coded and tname in _INTEGER_TYPES:
+                codes = coded[pname]
+                plan.finding(name, codes.rule_id,
+                             f"`{text(name)}` takes the v3 integer code `{pname}`; v4 passes the `{codes.enum}` enum",
+                             f"Take the `{codes.enum}` enum instead of the integer code.")
+                break
+    for call in plan.captures.get("call", ()):
+        fn = field(call, "function")
+        if fn is None or fn.type != "scoped_identifier" or text(field(fn, "name") or fn) != "from_code":
+            continue
+        owner = field(fn, "path")
+        if owner is None or plan.is_frozen(call.start_byte, call.end_byte):
+            continue
+        target = plan.scopes.resolve(owner)
+        enums = {c.enum.replace("-", "") for c in table.integer_codes.values()}
+        if target is not None and target.kind == "sdk" and target.name.lower() in enums:
+            plan.finding(call, "RB907", f"`{text(fn)}` maps a v3 integer code; v4 passes the enum itself",
+                         "Use the v4 enum value the host receives instead of decoding an integer.")

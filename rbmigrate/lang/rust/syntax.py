@@ -37,6 +37,7 @@ INDEX_QUERY = """
 (string_literal) @string
 (raw_string_literal) @string
 (macro_invocation) @macro
+(match_expression) @match
 (const_item) @const
 (static_item) @const
 (identifier) @ident

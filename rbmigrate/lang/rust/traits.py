@@ -52,29 +52,95 @@ def type_base(ty: "Node | None") -> str:
 
 
 def _sdk_trait_definitions(plan: "FilePlan") -> None:
-    """Inside the SDK: the role traits themselves are reshaped by the SDK's own team; report them."""
+    """Inside the SDK: the role traits themselves. A renamed method (`init` → `open`) moves with its impls; each
+    v3 role method (`read`, `discover`, …) becomes the one `run` by hand: it is reported with the v4 signature."""
     if not plan.facts.is_sdk:
         return
-    v3_methods = {"init"} | {rm.method for rm in plan.vocab.role_methods}
+    v = plan.vocab
     for trait in plan.captures.get("trait", ()):
         name = field(trait, "name")
         if name is None or text(name) not in ROLE_TRAITS or not plan.scopes.is_sdk(name, text(name)):
             continue
         body = field(trait, "body")
-        items = {text(field(f, "name")) for f in named(body) if field(f, "name") is not None} if body is not None else set()
-        old = sorted(items & v3_methods)
-        if old and "run" not in items:
-            plan.finding(
-                name,
-                "RB409",
-                f"the SDK trait `{text(name)}` still has the v3 methods {', '.join(f'`{m}`' for m in old)}",
-                "Reshape the trait to `open / validate / run / close` (the SDK's own upgrade; connector impls are "
-                "migrated by rbmigrate).",
-            )
+        methods = [f for f in named(body) if f.type in ("function_item", "function_signature_item")] if body else []
+        names = {text(field(f, "name")) for f in methods if field(f, "name") is not None}
+        for item in methods:
+            fname = field(item, "name")
+            if fname is None:
+                continue
+            method = text(fname)
+            if method in v.trait_method_renames and v.trait_method_renames[method][0] not in names:
+                plan.edit(fname, *v.trait_method_renames[method])
+            rm = next((r for r in v.role_methods if r.role == text(name) and r.method == method), None)
+            if rm is not None and "run" not in names:
+                plan.finding(
+                    fname,
+                    rm.rule_id,
+                    f"`{text(name)}::{method}` is a v3 role method; the v4 trait has one `run` for every phase",
+                    "Replace the v3 role methods with `async fn run(&mut self, ctx: &Context, request: RunRequest) -> "
+                    "Result<RunSummary, ConnectorError>;` (protocol-v4 \"Rust SDK v4\"); connector impls are "
+                    "migrated by rbmigrate.",
+                )
+
+
+def _trait_method_calls(plan: "FilePlan") -> None:
+    """Calls of a renamed role-trait method through the trait: `S::init(c)` with `S: Source`,
+    `<T as Source>::init(c)`, `Source::init(c)` — they follow the trait's definition (`open`)."""
+    v = plan.vocab
+    if not v.trait_method_renames:
+        return
+    for path in plan.captures.get("path", ()):
+        name = field(path, "name")
+        owner = field(path, "path")
+        if name is None or owner is None or text(name) not in v.trait_method_renames:
+            continue
+        if _names_role_trait(plan, path, owner):
+            plan.edit(name, *v.trait_method_renames[text(name)])
+
+
+def _names_role_trait(plan: "FilePlan", at: "Node", owner: "Node") -> bool:
+    if owner.type == "bracketed_type":  # <T as Source>
+        inner = named(owner)[0] if named(owner) else None
+        trait = named(inner)[-1] if inner is not None and inner.type == "qualified_type" and named(inner) else None
+        target = plan.scopes.resolve(trait) if trait is not None else None
+        return target is not None and target.kind == "sdk" and target.name in ROLE_TRAITS
+    if owner.type not in ("identifier", "type_identifier", "scoped_identifier"):
+        return False
+    target = plan.scopes.resolve(owner)
+    if target is not None and target.kind == "sdk" and target.name in ROLE_TRAITS:
+        return True
+    if owner.type == "scoped_identifier":
+        return False
+    # a type parameter of an enclosing function or impl bounded by a role trait
+    param = text(owner)
+    node = at.parent
+    while node is not None:
+        if node.type in ("function_item", "impl_item"):
+            for tp in named(field(node, "type_parameters")) if field(node, "type_parameters") is not None else ():
+                if tp.type in ("type_parameter", "constrained_type_parameter") and named(tp) and text(named(tp)[0]) == param:
+                    if any(_bound_is_role(plan, b) for b in tp.named_children[1:]):
+                        return True
+            where = next((c for c in named(node) if c.type == "where_clause"), None)
+            for pred in named(where) if where is not None else ():
+                if pred.named_children and text(pred.named_children[0]) == param:
+                    if any(_bound_is_role(plan, b) for b in pred.named_children[1:]):
+                        return True
+        node = node.parent
+    return False
+
+
+def _bound_is_role(plan: "FilePlan", bounds: "Node") -> bool:
+    for b in [bounds, *bounds.named_children]:
+        if b.type in ("type_identifier", "scoped_type_identifier"):
+            target = plan.scopes.resolve(b)
+            if target is not None and target.kind == "sdk" and target.name in ROLE_TRAITS:
+                return True
+    return False
 
 
 def analyze(plan: "FilePlan") -> list[Reshape]:
     _sdk_trait_definitions(plan)
+    _trait_method_calls(plan)
     out = []
     for impl in plan.captures.get("impl", ()):
         role = _role_of(plan, impl)
@@ -168,7 +234,8 @@ def emit(plan: "FilePlan", reshape: Reshape) -> None:
         name = field(fn, "name")
         plan.edit(name, rm.helper, rm.rule_id)
         start = _extent_start(plan, fn)
-        helpers.append(indent + plan.render(start, fn.end_byte))
+        helper = indent + plan.render(start, fn.end_byte)
+        helpers.append(_wrap_signature(helper, rm.helper, indent, unit, plan.facts.max_width, nl))
         spans.append((start, fn))
     # the dispatcher, at the position of the first role method
     params = _params(first_fn)
@@ -241,3 +308,40 @@ def _error_type(fn: "Node") -> str | None:
     args = field(ret, "type_arguments")
     items = named(args) if args is not None else []
     return text(items[1]) if len(items) == 2 else None
+
+
+def _wrap_signature(helper: str, name: str, indent: str, unit: str, width: int, nl: str) -> str:
+    """A moved method whose signature line the longer helper name pushed past ``max_width``: one parameter per
+    line, as rustfmt lays it out."""
+    lines = helper.split(nl)
+    for i, line in enumerate(lines):
+        at = line.find(f"fn {name}(")
+        if at < 0:
+            continue
+        if len(line) <= width:
+            return helper
+        open_ = at + len(f"fn {name}(")
+        depth, close = 1, -1
+        for j in range(open_, len(line)):
+            ch = line[j]
+            depth += ch in "([<"
+            depth -= ch in ")]>" and not (ch == ">" and line[j - 1] == "-")
+            if depth == 0:
+                close = j
+                break
+        if close < 0:
+            return helper  # parameters over several lines already
+        params, depth, cur = [], 0, ""
+        for ch in line[open_:close]:
+            if ch == "," and depth == 0:
+                params.append(cur.strip())
+                cur = ""
+                continue
+            depth += ch in "([<"
+            depth -= ch in ")]>"
+            cur += ch
+        if cur.strip():
+            params.append(cur.strip())
+        wrapped = [line[:open_]] + [f"{indent}{unit}{p}," for p in params] + [indent + line[close:]]
+        return nl.join(lines[:i] + wrapped + lines[i + 1:])
+    return helper

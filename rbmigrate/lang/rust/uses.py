@@ -330,20 +330,47 @@ def _unused(plan: "FilePlan", dps: list[DeclPlan], delta: dict[str, int], refs: 
 # ------------------------------------------------------------- additions
 
 
+def _home(plan: "FilePlan", name: str) -> str:
+    """The path to import an SDK name from: ``rapidbyte_sdk`` outside the protocol crates; inside one, the module
+    that defines (or re-exports) it, nearest the crate root (``crate`` or ``crate::limits``)."""
+    if not plan.facts.is_sdk:
+        return "rapidbyte_sdk"
+    from .workspace import home
+
+    module = home(plan.facts.crate_root, name) if plan.facts.crate_root is not None else None
+    return "::".join(("crate", *module)) if module else "crate"
+
+
 def _additions(plan: "FilePlan", per_scope: dict[tuple[int, int], list[DeclPlan]]) -> None:
-    root = "crate" if plan.facts.is_sdk else "rapidbyte_sdk"
     for key, names in plan.required.items():
         dps = per_scope.get(key, [])
         present = {lp.local for dp in dps for lp in dp.leaves if not lp.delete}
         missing = sorted(n for n in names if n not in present and not _glob_has(plan, dps, n))
-        if not missing:
-            continue
-        lists = _sdk_root_lists(dps, root)
-        if lists:
-            for name in missing:
-                _pick_list(lists, name).added.append(name)
-            continue
-        _insert_decl(plan, key, dps, root, missing)
+        by_home: dict[str, list[str]] = {}
+        for name in missing:
+            by_home.setdefault(_home(plan, name), []).append(name)
+        for root, group in by_home.items():
+            lists = _sdk_root_lists(dps, root)
+            if lists:
+                for name in group:
+                    _pick_list(lists, name).added.append(name)
+                continue
+            single = _single_leaf_decls(dps, root) if "::" in root else []  # a module's own import line
+            if single:
+                single[0].added.extend(group)  # `use root::X;` becomes `use root::{X, Y};`
+                continue
+            _insert_decl(plan, key, dps, root, group)
+
+
+def _single_leaf_decls(dps: list[DeclPlan], root: str) -> list[DeclPlan]:
+    """``use <root>::X;`` declarations (one plain leaf) a name of the same module can join."""
+    out = []
+    for dp in dps:
+        arg = field(dp.decl, "argument")
+        if (arg is not None and arg.type == "scoped_identifier" and dp.split is None
+                and text(field(arg, "path")) == root and field(arg, "name") is not None):
+            out.append(dp)
+    return out
 
 
 def _glob_has(plan: "FilePlan", dps: list[DeclPlan], name: str) -> bool:
@@ -444,8 +471,24 @@ def _emit(plan: "FilePlan", dp: DeclPlan) -> None:
             head = plan.render(decl.start_byte, lst.start_byte) + "{"  # carries a renamed path segment along
             items = [lp.item_text() for lp in live] + dp.added
             items = _unique(items)
+            if len(items) == 1 and items[0] != "self" and "{" not in items[0] and len(original) > 1:
+                # one item left of a list: rustfmt writes it without braces
+                plan.edit(decl, head[:-1] + items[0] + tail[1:], rule)
+                return
             plan.edit(decl, render_list(head, sorted(items, key=sort_key), tail, indent, unit, width, plan.newline), rule)
             return
+    if arg is not None and arg.type == "scoped_identifier" and dp.added and len(dp.leaves) == 1:
+        leaf = dp.leaves[0]
+        path, name = field(arg, "path"), field(arg, "name")
+        head = plan.render(decl.start_byte, path.end_byte) + "::{"
+        tail = "}" + data[arg.end_byte : decl.end_byte].decode("utf-8")
+        own = leaf.new_text.rsplit("::", 1)[-1] if leaf.new_text is not None else text(name)
+        items = _unique([own if not leaf.delete else "", *dp.added])
+        items = [i for i in items if i]
+        indent = line_indent(data, decl.start_byte)
+        unit, width = plan.facts.indent_unit, plan.facts.max_width
+        plan.edit(decl, render_list(head, sorted(items, key=sort_key), tail, indent, unit, width, plan.newline), rule)
+        return
     _in_place(plan, dp, rule)
 
 
@@ -479,7 +522,15 @@ def _in_place(plan: "FilePlan", dp: DeclPlan, rule: str) -> None:
         elif lp.new_text is not None:
             node = lp.leaf.node
             parts = lp.new_text.split(", ")
-            if node == arg and (len(parts) > 1 or added):
+            if node == arg and added and len(parts) == 1 and lp.leaf.alias and getattr(plan, "separate_alias_uses", False):
+                # in a macro body (no rustfmt there): `use $p::core_types as wit;` + `use $p::stream_types;`
+                base = parts[0].rsplit("::", 1)[0]
+                head = plan.data[dp.decl.start_byte : arg.start_byte].decode("utf-8")
+                indent = line_indent(plan.data, dp.decl.start_byte)
+                more = "".join(f";{plan.newline}{indent}{head}{base}::{t}" for t in sorted(_unique(added), key=sort_key))
+                added = []
+                plan.edit(node, parts[0] + more, lp.rule or rule)
+            elif node == arg and (len(parts) > 1 or added):
                 # one module import becoming several: `use P::{core_types as wit, stream_types};`
                 base = parts[0].rsplit("::", 1)[0]
                 tails = [p.rsplit("::", 1)[-1] for p in parts] + added

@@ -14,6 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 from ...ruletable import RuleTable, bindgen_accessor, pascal, snake
+from .guestvocab import guest_vocab
+
+# the v4 SDK's new records and the v3 summaries they go beside (newapi.py: RB307, RB308)
+NEW_RECORDS = ("RunPhase", "RunRequest", "RunSummary")
+SUMMARIES = ("ReadSummary", "WriteSummary", "TransformSummary")
 
 SDK_CRATE = "rapidbyte_sdk"
 BINDING_ROOT = ("rapidbyte", "connector")
@@ -85,7 +90,8 @@ class Vocab:
     type_renames: dict[str, tuple[str, str]] = field(default_factory=dict)  # Pascal old → (new, rule)
     variant_renames: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     trait_method_renames: dict[str, tuple[str, str]] = field(default_factory=dict)
-    guest_calls: dict[str, tuple[str, str]] = field(default_factory=dict)
+    guest_calls: dict[str, tuple[str, str]] = field(default_factory=dict)  # v3 guest call → (v4 call, rule)
+    guest_methods: frozenset[str] = frozenset()  # every guest call, v3 and v4 (`call_open`, …; .guestcalls)
     interfaces: dict[str, tuple[str, str]] = field(default_factory=dict)  # snake iface → (new snake, rule)
     v3_types: dict[str, str] = field(default_factory=dict)  # Pascal → kebab
     moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # Pascal → (rule, new Pascal, new iface snake)
@@ -100,6 +106,7 @@ class Vocab:
     field_renames: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (Pascal, snake)
     impl_twins_rule: str = "RB411"
     role_methods: tuple[RoleMethod, ...] = ()
+    type_owners: dict[str, str] = field(default_factory=dict)  # SDK-only type rename -> its SDK module
     literals: dict[str, LiteralChange] = field(default_factory=dict)  # v3 type (Pascal) -> its literal change
     payloads: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # host fn -> (v4 record, v3/v4 arity)
     codes: dict[str, tuple[int, str]] = field(default_factory=dict)  # host fn -> (index of the coded param, v4 enum)
@@ -164,14 +171,21 @@ def _build(table: RuleTable) -> Vocab:
             entry = (spec["to"], rule.id)
             if item == "type":
                 v.type_renames[old] = entry
+                if spec.get("owner"):  # the SDK module it lives in: `host_tcp::HostTcpStream`
+                    v.type_owners[old] = spec["owner"]
             elif item == "variant":
                 v.variant_renames[(spec["owner"], old)] = entry
             elif item == "trait-method":
                 v.trait_method_renames[old] = entry
-            elif item == "method" and spec.get("owner") == "HostImports":
-                v.host_imports_renames[old] = entry
+            elif item == "method" and "HostImports" in spec.get("owner", "").split("|"):
+                v.host_imports_renames[old] = entry  # the trait's methods and the host_ffi free functions
+                if "Context" in spec.get("owner", "").split("|"):
+                    v.method_renames.setdefault(old, entry)
             elif item == "method" and old != spec["to"]:
                 v.guest_calls[old] = entry
+    guests = guest_vocab(table)  # derived from wit/v3, wit/v4 and the role rules
+    v.guest_calls.update(guests.renames())
+    v.guest_methods = frozenset(guests.calls)
     for kebab, v3_owner in table.v3_types.items():
         v.v3_types[pascal(kebab)] = kebab
         v.type_ifaces[pascal(kebab)] = snake(v3_owner)
@@ -214,7 +228,12 @@ def _build(table: RuleTable) -> Vocab:
     # what stays after a migration and is still reported (findings are stable across runs)
     tokens |= {re.escape(v.method_renames[old][0]) for old in v.retyped if old in v.method_renames}
     tokens |= {"rapidbyte", r"\.checkpoint\(", r"\.metric\(", "ctx_json", "details_json", "host_imports", "HostImports",
-               "call_run", "records_processed", "cursor_value", "protocol_version", r"fn init\b"}
+               "call_run", *sorted(v.guest_methods), "records_processed", "cursor_value", "protocol_version",
+               r"fn init\b"}
+    # a role trait still shaped by v3 (in the SDK: its definition, reported until it has `run`)
+    tokens.add(r"fn (?:" + "|".join(sorted({re.escape(rm.method) for rm in role_methods(table)})) + r")\b")
+    plain_ifaces = "|".join(sorted(re.escape(w) for w in v.wit_interfaces if "-" not in w))
+    tokens.add(r"`(?:" + plain_ifaces + r")`\s+(?:interface|import|function)|WIT\s+`(?:" + plain_ifaces + r")`")
     v.prefilter = re.compile("|".join(sorted(tokens)).encode())
     v.v3_text = V3Text(v)
     return v
@@ -273,7 +292,7 @@ class V3Text:
       name (the reshape, RB409, RB906, RB910);
     - the platform's v4-named code that is still reported (RB901, RB907, RB911, RB001): binding
       module paths (``connector::``, ``rapidbyte::{``), a checked-in binding tree (``mod rapidbyte``),
-      ``host_imports`` / ``HostImports``, ``host_ffi``, ``call_run``, the SDK records
+      ``host_imports`` / ``HostImports``, ``host_ffi``, the guest calls (``call_open``, ``call_run``, …), the SDK records
       (``struct OpenInfo`` / ``struct ValidationReport``);
     - a v3 protocol version next to ``protocol_version`` / ``PROTOCOL_VERSION`` (RB601, RB405);
     - a hand-built v3 JSON payload: a quoted payload key, the envelope keys, or ``"type"`` with a
@@ -285,7 +304,8 @@ class V3Text:
         words |= set(v.accessors) | {name for name in v.interfaces if "_" in name}
         plain = {w for w in words if "_" not in w and not any(c.isupper() for c in w[1:])}  # checkpoint, metric
         words = (words - plain) | {"run_read", "run_write", "run_transform", "ctx_json", "details_json",
-                                   "default_max_batch_bytes", "host_imports", "HostImports", "host_ffi", "call_run"}
+                                   "default_max_batch_bytes", "host_imports", "HostImports", "host_ffi"}
+        words |= v.guest_methods  # session-less `call_validate(store)` is v3 code under a v4 name
         words |= {w for w in (*v.wit_functions, *v.wit_interfaces) if "-" in w}
         words |= {f'"{w}"' for w in v.wit_functions if "-" not in w}  # "checkpoint" as a WIT name
         words |= {'"records_processed"', '"bytes_processed"', '"cursor_value"'}
@@ -296,10 +316,18 @@ class V3Text:
         gated = [
             (plain, r"(?:\.|::)" + _SEP + r"(?:" + "|".join(sorted(plain)) + r")\b"),
             (["@3.0.0"], r"rapidbyte:connector(?:/%?[a-z][a-z0-9-]*)?@3\.0\.0"),
+            # a v3 interface named in prose, in a code span (docs.py renames it: "the WIT `host` interface")
+            (["`"], r"`(?:" + "|".join(sorted(re.escape(w) for w in v.wit_interfaces if "-" not in w)) +
+             r")`\s+(?:interface|imports?|functions?)\b|\bWIT\s+`(?:" +
+             "|".join(sorted(re.escape(w) for w in v.wit_interfaces if "-" not in w)) + r")`"),
             (["init"], r"\bfn\s+init\b"),
             (["connector"], r"connector" + _SEP + "::"),
             (["rapidbyte"], r"rapidbyte" + _SEP + "::" + _SEP + r"(?:\{|connector\b)|\bmod\s+rapidbyte\b"),
             (["OpenInfo", "ValidationReport"], r"\bstruct\s+(?:OpenInfo|ValidationReport)\b"),
+            # where the v4 SDK's new API belongs while it is missing (RB307, RB308; newapi.py)
+            (list(SUMMARIES), r"\bstruct\s+(?:" + "|".join(SUMMARIES) + r")\b|\bpub\s+use\b[^;]*\b(?:" +
+             "|".join(SUMMARIES) + r")\b"),
+            (["impl ConnectorError"], r"\bimpl\s+ConnectorError\b"),
         ]
         self.gated = [([g.encode() for g in gate], re.compile(pattern.encode(), re.S)) for gate, pattern in gated]
         owners = sorted({owner for owner, _ in v.variant_renames})
@@ -338,6 +366,11 @@ class _Gate:
 
 def _word(names) -> bytes:
     return rb"\b(?:" + "|".join(names).encode() + rb")\b"
+
+
+def protocol_names(v: Vocab) -> frozenset[str]:
+    """The v3 item names whose definition marks a protocol crate (renamed types, owners of renamed variants)."""
+    return frozenset(v.type_renames) | {owner for owner, _ in v.variant_renames} | frozenset(v.literals)
 
 
 def is_host_trait(v: Vocab, path: tuple[str, ...]) -> bool:

@@ -98,8 +98,11 @@ class WitAdapter(Adapter):
             state["packages"].append((key, [fctx for fctx, _ in members]))
 
     def _vendored(self, members, unit: UnitContext) -> bool:
-        """A connector's vendored single-file `wit/` copy is replaced by the canonical v4 package (RB604)."""
-        if unit.kind in ("wit-package", "directory") or len(members) != 1:
+        """A connector's vendored single-file `wit/` copy is replaced by the canonical v4 package (RB604).
+
+        The `wit/` folder at the root of a Cargo workspace is the platform's own package (the protocol
+        repository defines it): it is migrated like any package, keeping its comments."""
+        if unit.kind in ("wit-package", "directory", "cargo-workspace") or len(members) != 1:
             return False
         fctx, wf = members[0]
         if fctx.path.parent.name != "wit" or fctx.path.parent.parent != unit.root:

@@ -67,7 +67,11 @@ impl Transform for SqlTransform {
 impl SqlTransform {
     /// Pulls batches with `ctx.batch_next()`, filters them and passes the
     /// survivors on with `ctx.batch_emit()`.
-    async fn transform_stream(&mut self, ctx: &Context, input: StreamContext) -> Result<TransformSummary, ConnectorError> {
+    async fn transform_stream(
+        &mut self,
+        ctx: &Context,
+        input: StreamContext,
+    ) -> Result<TransformSummary, ConnectorError> {
         let mut summary = TransformSummary::default();
         while let Some(batch) = ctx.batch_next(input.limits.max_batch_bytes)? {
             summary.records_in += batch.num_rows() as u64;

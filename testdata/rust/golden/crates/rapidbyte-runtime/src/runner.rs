@@ -55,18 +55,18 @@ pub fn run_source(
     streams: &[StreamSpec],
 ) -> Result<SourceRun, RunError> {
     let guest = world.rapidbyte_connector_source();
-    step("open", guest.call_open(store, config_json))?;
+    let (session, info) = step("open", guest.call_open(store, config_json))?;
     let result = (|| {
-        let mut run = SourceRun { catalog_json: step("discover", guest.call_run(store))?, ..SourceRun::default() };
-        run.validation = Some(step("validate", guest.call_validate(store))?);
+        let mut run = SourceRun { catalog_json: step("discover", guest.call_discover(store))?, ..SourceRun::default() };
+        run.validation = Some(step("validate", guest.call_validate(store, session))?);
         for stream in streams {
             let ctx_json = payload::build_ctx_json(stream);
             enter_stream(store, &ctx_json)?;
-            run.summaries.push((stream.name.clone(), step("run-read", guest.call_run(store, &ctx_json))?));
+            run.summaries.push((stream.name.clone(), step("run-read", guest.call_run_read(store, &ctx_json))?));
         }
         Ok(run)
     })();
-    let closed = step("close", guest.call_close(store));
+    let closed = step("close", guest.call_close(store, session));
     let run = result?;
     closed?;
     Ok(run)
@@ -79,18 +79,18 @@ pub fn run_destination(
     streams: &[StreamSpec],
 ) -> Result<Vec<(String, stream_types::WriteSummary)>, RunError> {
     let guest = world.rapidbyte_connector_destination();
-    step("open", guest.call_open(store, config_json))?;
+    let (session, _info) = step("open", guest.call_open(store, config_json))?;
     let result = (|| {
-        step("validate", guest.call_validate(store))?;
+        step("validate", guest.call_validate(store, session))?;
         let mut summaries = Vec::new();
         for stream in streams {
             let ctx_json = payload::build_ctx_json(stream);
             enter_stream(store, &ctx_json)?;
-            summaries.push((stream.name.clone(), step("run-write", guest.call_run(store, &ctx_json))?));
+            summaries.push((stream.name.clone(), step("run-write", guest.call_run_write(store, &ctx_json))?));
         }
         Ok(summaries)
     })();
-    let closed = step("close", guest.call_close(store));
+    let closed = step("close", guest.call_close(store, session));
     let summaries = result?;
     closed?;
     Ok(summaries)
@@ -103,18 +103,18 @@ pub fn run_transform(
     streams: &[StreamSpec],
 ) -> Result<Vec<(String, stream_types::TransformSummary)>, RunError> {
     let guest = world.rapidbyte_connector_transform();
-    step("open", guest.call_open(store, config_json))?;
+    let (session, _info) = step("open", guest.call_open(store, config_json))?;
     let result = (|| {
-        step("validate", guest.call_validate(store))?;
+        step("validate", guest.call_validate(store, session))?;
         let mut summaries = Vec::new();
         for stream in streams {
             let ctx_json = payload::build_ctx_json(stream);
             enter_stream(store, &ctx_json)?;
-            summaries.push((stream.name.clone(), step("run-transform", guest.call_run(store, &ctx_json))?));
+            summaries.push((stream.name.clone(), step("run-transform", guest.call_run_transform(store, &ctx_json))?));
         }
         Ok(summaries)
     })();
-    let closed = step("close", guest.call_close(store));
+    let closed = step("close", guest.call_close(store, session));
     let summaries = result?;
     closed?;
     Ok(summaries)

@@ -11,7 +11,7 @@ use crate::types::{OpenInfo, ReadSummary, TransformSummary, ValidationReport, Wr
 pub trait Source: Sized {
     type Config: ConnectorConfig;
 
-    async fn init(config: Self::Config) -> Result<(Self, OpenInfo), ConnectorError>;
+    async fn open(config: Self::Config) -> Result<(Self, OpenInfo), ConnectorError>;
 
     async fn validate(config: &Self::Config, ctx: &Context) -> Result<ValidationReport, ConnectorError> {
         let _ = (config, ctx);
@@ -32,7 +32,7 @@ pub trait Source: Sized {
 pub trait Destination: Sized {
     type Config: ConnectorConfig;
 
-    async fn init(config: Self::Config) -> Result<(Self, OpenInfo), ConnectorError>;
+    async fn open(config: Self::Config) -> Result<(Self, OpenInfo), ConnectorError>;
 
     async fn validate(config: &Self::Config, ctx: &Context) -> Result<ValidationReport, ConnectorError> {
         let _ = (config, ctx);
@@ -51,7 +51,7 @@ pub trait Destination: Sized {
 pub trait Transform: Sized {
     type Config: ConnectorConfig;
 
-    async fn init(config: Self::Config) -> Result<(Self, OpenInfo), ConnectorError>;
+    async fn open(config: Self::Config) -> Result<(Self, OpenInfo), ConnectorError>;
 
     async fn validate(config: &Self::Config, ctx: &Context) -> Result<ValidationReport, ConnectorError> {
         let _ = (config, ctx);

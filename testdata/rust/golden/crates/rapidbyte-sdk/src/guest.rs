@@ -89,7 +89,7 @@ pub fn source_open<S: Source + 'static>(
     config_json: String,
 ) -> Result<(), wit::ConnectorError> {
     let config = S::Config::from_json_str(&config_json)?;
-    let (instance, _info) = block_on(S::init(config))?;
+    let (instance, _info) = block_on(S::open(config))?;
     store(connector_id, config_json, instance);
     Ok(())
 }
@@ -119,7 +119,7 @@ pub fn dest_open<D: Destination + 'static>(
     config_json: String,
 ) -> Result<(), wit::ConnectorError> {
     let config = D::Config::from_json_str(&config_json)?;
-    let (instance, _info) = block_on(D::init(config))?;
+    let (instance, _info) = block_on(D::open(config))?;
     store(connector_id, config_json, instance);
     Ok(())
 }
@@ -144,7 +144,7 @@ pub fn transform_open<T: Transform + 'static>(
     config_json: String,
 ) -> Result<(), wit::ConnectorError> {
     let config = T::Config::from_json_str(&config_json)?;
-    let (instance, _info) = block_on(T::init(config))?;
+    let (instance, _info) = block_on(T::open(config))?;
     store(connector_id, config_json, instance);
     Ok(())
 }

@@ -46,8 +46,8 @@ impl Feature {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenInfo {
     pub protocol_version: ProtocolVersion,
-    pub features: Vec<Feature>,
-    pub default_max_batch_bytes: u64,
+    pub capabilities: Vec<Feature>,
+    pub default_limits: StreamLimits,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,7 @@ pub enum ValidationStatus {
 pub struct ValidationReport {
     pub status: ValidationStatus,
     pub message: String,
+    pub warnings: Vec<String>,
 }
 
 impl ValidationReport {
@@ -183,6 +184,7 @@ pub enum LogLevel {
     Warn,
     Info,
     Debug,
+    Trace,
 }
 
 impl LogLevel {

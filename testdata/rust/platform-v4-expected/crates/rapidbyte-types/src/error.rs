@@ -4,8 +4,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::stream::RunPhase;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCategory {
@@ -122,14 +120,14 @@ impl ConnectorError {
         ConnectorError::new(ErrorCategory::Frame, "BAD_FRAME", message)
     }
 
-    /// The answer to a `run` whose phase the connector's role does not serve.
-    pub fn unsupported_phase(phase: RunPhase) -> ConnectorError {
-        ConnectorError::config("UNSUPPORTED_PHASE", format!("connector does not serve phase {phase}"))
-    }
-
     pub fn with_details(mut self, details: &serde_json::Value) -> ConnectorError {
         self.details_json = Some(details.to_string());
         self
+    }
+
+    /// The answer to a `run` whose phase the connector's role does not serve.
+    pub fn unsupported_phase(phase: crate::stream::RunPhase) -> ConnectorError {
+        ConnectorError::config("UNSUPPORTED_PHASE", format!("connector does not serve phase {phase}"))
     }
 }
 

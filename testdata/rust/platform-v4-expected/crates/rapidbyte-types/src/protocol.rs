@@ -127,7 +127,7 @@ mod tests {
     }
 
     #[test]
-    fn open_info_round_trips() {
+    fn connector_info_round_trips() {
         let info = OpenInfo {
             protocol_version: ProtocolVersion::V4,
             capabilities: vec![Feature::Cdc, Feature::ExactlyOnce],

@@ -1,0 +1,230 @@
+"""Guest export glue: ``impl Guest`` of a generated role export, and role-trait calls through a qualified path.
+
+- ``impl …::exports::rapidbyte::connector::source_connector::Guest for X``: each v3 role
+  function that changes shape in v4 (``open`` returns a session and ``open-info``,
+  ``validate``/``close`` take the session, ``run-read``/``run-write``/``run-transform`` and
+  ``discover`` become ``run``) is reported with its v4 Rust signature, derived from the canonical
+  WIT (the export path itself is renamed by :mod:`.paths` / :mod:`.uses`);
+- ``<T as ::rapidbyte_sdk::Source>::init(config)`` → ``::open(config)`` (RB406); a call of a role
+  method that moves into ``run`` (``<T as Source>::read(…)``) is reported with its rule.
+
+Both occur in hand-written glue and, mostly, in the glue a proc-macro emits with ``quote!``
+(:mod:`.macrobody` runs this concern on macro bodies too).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ...ruletable import pascal, snake
+from .syntax import field, named, text
+from .vocab import ROLE_TRAITS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tree_sitter import Node
+
+    from .plan import FilePlan
+
+_PRIMITIVES = {
+    "string": "String", "bool": "bool", "char": "char", "u8": "u8", "u16": "u16", "u32": "u32", "u64": "u64",
+    "s8": "i8", "s16": "i16", "s32": "i32", "s64": "i64", "f32": "f32", "f64": "f64", "float32": "f32",
+    "float64": "f64",
+}
+
+
+def plan_guest(plan: "FilePlan") -> None:
+    if b"Guest" in plan.data:
+        for impl in plan.captures.get("impl", ()):
+            _guest_impl(plan, impl)
+    if b"as" in plan.data:
+        for path in plan.captures.get("path", ()):
+            prefix = field(path, "path")
+            if prefix is not None and prefix.type == "bracketed_type":
+                _qualified_call(plan, path, prefix)
+
+
+# ------------------------------------------------------------------ impl Guest
+
+
+def _exports(plan: "FilePlan") -> dict[tuple[str, str], tuple[str, str, str]]:
+    """(v3 role interface module, v3 function) → (rule, v4 function (WIT), v4 interface (WIT)).
+
+    A rule names one v3 interface (``open`` under ``source-connector``); it covers the function of
+    that name in every role interface (``open`` of ``dest-connector`` too)."""
+    cached = getattr(plan.vocab, "_guest_exports", None)
+    if cached is not None:
+        return cached
+    table = plan.ctx.rules
+    host = table.wit("v3").interfaces.get(plan.vocab.host.replace("_", "-"))
+    roles = {name: iface for name, iface in table.wit("v3").interfaces.items() if iface.functions and iface is not host}
+    by_name = {}
+    for rename in table.renames:
+        if rename.item == "function" and rename.interface in roles:
+            by_name.setdefault(rename.old.wit, (rename.rule_id, rename.new.wit))
+    out = {}
+    for name, iface in roles.items():
+        new_iface = plan.vocab.wit_interfaces.get(name, (name,))[0]
+        for fn in iface.functions:
+            if fn in by_name:
+                out[(snake(name), snake(fn))] = (*by_name[fn], new_iface)
+                out[(snake(new_iface), snake(fn))] = (*by_name[fn], new_iface)  # v3 glue under a v4 path: still reported
+    plan.vocab._guest_exports = out  # type: ignore[attr-defined]
+    return out
+
+
+def _guest_impl(plan: "FilePlan", impl: "Node") -> None:
+    trait = field(impl, "trait")
+    body = field(impl, "body")
+    if trait is None or body is None or trait.type not in ("type_identifier", "scoped_type_identifier"):
+        return
+    target = plan.scopes.resolve(trait)
+    if target is None or target.kind != "binding" or not target.exports or target.path[1:] != ("Guest",):
+        return
+    iface = target.path[0]
+    exports = _exports(plan)
+    for item in named(body):
+        name = field(item, "name") if item.type == "function_item" else None
+        entry = exports.get((iface, text(name))) if name is not None else None
+        if entry is None:
+            continue
+        rule, new, new_iface = entry
+        fn = plan.ctx.rules.wit("v4").function(new_iface, new)
+        if fn is None or _already_v4(item, text(name), fn):
+            continue
+        signature = rust_signature(plan, fn)
+        old = text(name)
+        if new != old.replace("_", "-"):
+            what = f"`{old}` is not a v4 export: the v4 `{new_iface}` has `{signature}`"
+            step = ("Replace it by `run`, dispatching on `request.phase` (the stream context is the typed "
+                    "`request.stream`); write it by hand, the glue's shape is its own.")
+        else:
+            what = f"`{old}` of `{new_iface}` is `{signature}` in v4"
+            step = "Give it the v4 signature by hand (the session comes from `open`), then adapt its body."
+        plan.finding(name, rule, what, step + f" WIT: `{fn.declaration}`")
+        if "tuple<" in fn.result:
+            for unit in _unit_returns(item):
+                plan.finding(unit, rule, f"the v4 `{new}` returns `{rust_type(_ok_type(fn.result), _owners(plan))}`; "
+                             "this returns `()`", "Return the session and the open-info.")
+
+
+def _already_v4(item: "Node", name: str, fn) -> bool:
+    params = field(item, "parameters")
+    count = len([p for p in named(params) if p.type == "parameter"]) if params is not None else 0
+    if name.replace("_", "-") != fn.name:
+        return False
+    if count != len(fn.params):
+        return False
+    ret = field(item, "return_type")
+    return "tuple<" not in fn.result or (ret is not None and text(ret).replace(" ", "").count("(") >= 1
+                                         and "Session" in text(ret))
+
+
+def _unit_returns(item: "Node") -> list["Node"]:
+    """``Ok(())`` returned by a function: its body's tail expression and its ``return`` expressions (closures aside)."""
+    body = field(item, "body")
+    out = []
+    stack = [body] if body is not None else []
+    while stack:
+        node = stack.pop()
+        if node.type in ("closure_expression", "function_item", "async_block"):
+            continue
+        if node.type == "return_expression" and named(node):
+            node = named(node)[0]
+            if text(node).replace(" ", "") == "Ok(())":
+                out.append(node)
+            continue
+        stack.extend(node.named_children)
+    tail = named(body)[-1] if body is not None and named(body) else None
+    if tail is not None and tail.type == "expression_statement":
+        tail = None
+    if tail is not None and text(tail).replace(" ", "") == "Ok(())":
+        out.append(tail)
+    return out
+
+
+def _ok_type(result: str) -> str:
+    m = re.fullmatch(r"result<(.*)>", result.strip(), re.S)
+    return _split_args(m.group(1))[0] if m else result
+
+
+def _owners(plan: "FilePlan") -> dict[str, str]:
+    return plan.ctx.rules.wit("v4").type_owner
+
+
+def rust_signature(plan: "FilePlan", fn) -> str:
+    """``fn open(config_json: String) -> Result<(core_types::Session, core_types::OpenInfo), …>`` from a WIT function."""
+    owners = _owners(plan)
+    params = ", ".join(f"{snake(p.name)}: {rust_type(p.type, owners)}" for p in fn.params)
+    result = f" -> {rust_type(fn.result, owners)}" if fn.result else ""
+    return f"fn {snake(fn.name)}({params}){result}"
+
+
+def rust_type(wit: str, owners: dict[str, str]) -> str:
+    """A WIT type as the Rust bindings spell it (named types through their v4 interface module)."""
+    wit = wit.strip()
+    if wit == "_":
+        return "()"
+    m = re.fullmatch(r"([a-z]+)<(.*)>", wit, re.S)
+    if m is not None:
+        kind, args = m.group(1), [rust_type(a, owners) for a in _split_args(m.group(2))]
+        if kind == "list":
+            return f"Vec<{args[0]}>"
+        if kind == "option":
+            return f"Option<{args[0]}>"
+        if kind == "result":
+            return f"Result<{', '.join(args)}>"
+        if kind == "tuple":
+            return "(" + ", ".join(args) + ")"
+    if wit in _PRIMITIVES:
+        return _PRIMITIVES[wit]
+    owner = owners.get(wit)
+    return f"{snake(owner)}::{pascal(wit)}" if owner else pascal(wit)
+
+
+def _split_args(s: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in s:
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return [a.strip() for a in out]
+
+
+# ------------------------------------------------------------------ <T as Role>::method
+
+
+def _qualified_call(plan: "FilePlan", path: "Node", bracketed: "Node") -> None:
+    qualified = next((c for c in bracketed.children if c.type == "qualified_type"), None)
+    name = field(path, "name")
+    alias = field(qualified, "alias") if qualified is not None else None
+    if alias is None or name is None:
+        return
+    trait = field(alias, "type") if alias.type == "generic_type" else alias
+    if trait is None or trait.type not in ("type_identifier", "scoped_type_identifier"):
+        return
+    target = plan.scopes.resolve(trait)
+    if target is None or target.kind != "sdk" or target.name not in ROLE_TRAITS:
+        return
+    method = text(name)
+    rename = plan.vocab.trait_method_renames.get(method)
+    if rename is not None:
+        plan.edit(name, rename[0], rename[1])
+        return
+    for rm in plan.vocab.role_methods:
+        if rm.role == target.name and rm.method == method:
+            plan.finding(
+                name,
+                rm.rule_id,
+                f"`{target.name}::{method}` is not a v4 trait method: `run` serves phase `RunPhase::{rm.phase}`",
+                f"Call `<_ as {target.name}>::run(&mut connector, ctx, request)` with a `RunRequest` of phase "
+                f"`RunPhase::{rm.phase}` and read `RunSummary::{rm.summary}`.",
+            )
+            return

@@ -1,0 +1,260 @@
+"""The Cargo workspace a crate belongs to, and which of its crates define the protocol.
+
+Units are crates, but protocol names cross crates: a platform repository defines
+``ValidationResult`` in a types crate, re-exports it from the SDK and uses it in
+the runtime and the engine. Renames must move definitions and uses in lockstep,
+so every crate of the workspace resolves paths through the *protocol crates*:
+
+- the SDK (package ``rapidbyte-sdk``);
+- every workspace crate the SDK depends on (directly or not) that defines a v3
+  protocol item a rule renames (a type such as ``ValidationResult`` or the owner
+  enum of a renamed variant such as ``StateScope``).
+
+Their items are the SDK's items (``Target("sdk")``): a definition there is
+renamed like the SDK's own, and ``rapidbyte_types::ValidationResult`` in any
+crate of the workspace is the same item as ``rapidbyte_sdk::ValidationResult``.
+The workspace is read from disk once per process (cached on the manifests'
+modification times); it depends only on the original files, so every unit of a
+run sees the same answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...skipdirs import SKIP_DIRS
+
+SDK_PACKAGE = "rapidbyte-sdk"
+_MAX_UP = 6
+
+
+@dataclass(frozen=True)
+class Crate:
+    package: str  # `rapidbyte-types`
+    ident: str  # `rapidbyte_types`: how other crates name it in paths
+    root: Path
+    deps: tuple[str, ...] = ()  # package names of its dependencies
+
+
+@dataclass
+class Workspace:
+    root: Path | None  # the workspace root, None for a crate on its own
+    crates: dict[str, Crate] = field(default_factory=dict)  # package -> crate
+    protocol: frozenset[str] = frozenset()  # crate idents whose items are the protocol's
+
+    def crate_of(self, path: Path) -> Crate | None:
+        path = Path(path).resolve()
+        best = None
+        for crate in self.crates.values():
+            if path == crate.root or crate.root in path.parents:
+                if best is None or len(crate.root.parts) > len(best.root.parts):
+                    best = crate
+        return best
+
+    def is_protocol(self, crate_root: Path) -> bool:
+        crate = self.crate_of(crate_root)
+        return crate is not None and crate.ident in self.protocol
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _crate(root: Path) -> Crate | None:
+    data = _read_toml(root / "Cargo.toml")
+    package = data.get("package")
+    if not isinstance(package, dict) or not isinstance(package.get("name"), str):
+        return None
+    name = package["name"]
+    lib = data.get("lib")
+    ident = lib.get("name") if isinstance(lib, dict) and isinstance(lib.get("name"), str) else name.replace("-", "_")
+    deps: list[str] = []
+    for table in ("dependencies", "dev-dependencies", "build-dependencies"):
+        section = data.get(table)
+        if isinstance(section, dict):
+            for key, spec in section.items():
+                deps.append(spec.get("package", key) if isinstance(spec, dict) else key)
+    return Crate(name, ident, root.resolve(), tuple(deps))
+
+
+def find_root(crate_root: Path) -> Path | None:
+    """The nearest folder at or above ``crate_root`` whose Cargo.toml has a ``[workspace]`` listing it."""
+    folder = Path(crate_root).resolve()
+    for _ in range(_MAX_UP):
+        manifest = folder / "Cargo.toml"
+        if manifest.is_file() and "workspace" in _read_toml(manifest):
+            return folder
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return None
+
+
+def _members(root: Path) -> list[Path]:
+    ws = _read_toml(root / "Cargo.toml").get("workspace", {})
+    members = ws.get("members", []) if isinstance(ws, dict) else []
+    excluded = {(root / e).resolve() for e in ws.get("exclude", [])} if isinstance(ws, dict) else set()
+    out: list[Path] = []
+    for pattern in members if isinstance(members, list) else []:
+        for match in sorted(glob.glob(str(root / pattern))):
+            path = Path(match).resolve()
+            if path not in excluded and (path / "Cargo.toml").is_file() and path not in out:
+                out.append(path)
+    if (root / "Cargo.toml").is_file() and "package" in _read_toml(root / "Cargo.toml"):
+        out.append(root.resolve())
+    return out
+
+
+def _sources(root: Path):
+    src = root / "src"
+    for path in sorted(src.rglob("*.rs")) if src.is_dir() else ():
+        if not SKIP_DIRS & set(path.relative_to(root).parts):
+            yield path
+
+
+def _defines(root: Path, names: frozenset[str]) -> bool:
+    """Does the crate define (struct, enum, type, trait) one of ``names``?"""
+    if not names:
+        return False
+    pattern = re.compile(rb"\b(?:struct|enum|type|trait|union)\s+(?:" + b"|".join(
+        re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+    for path in _sources(root):
+        try:
+            if pattern.search(path.read_bytes()):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _stamp(root: Path) -> tuple:
+    manifests = [root / "Cargo.toml", *(p / "Cargo.toml" for p in _members(root))]
+    out = []
+    for m in manifests:
+        try:
+            out.append((str(m), m.stat().st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(out)
+
+
+def load(crate_root: Path, protocol_names: frozenset[str]) -> Workspace:
+    """The workspace of the crate at ``crate_root`` (``protocol_names``: the v3 item names a rule renames)."""
+    root = find_root(crate_root)
+    if root is None:
+        crate = _crate(Path(crate_root))
+        crates = {crate.package: crate} if crate is not None else {}
+        return _protocol(Workspace(None, crates), protocol_names)
+    return _load(root, _stamp(root), protocol_names)
+
+
+@functools.lru_cache(maxsize=16)
+def _load(root: Path, stamp: tuple, protocol_names: frozenset[str]) -> Workspace:
+    crates = {}
+    for member in _members(root):
+        crate = _crate(member)
+        if crate is not None:
+            crates[crate.package] = crate
+    return _protocol(Workspace(root, crates), protocol_names)
+
+
+def _protocol(ws: Workspace, names: frozenset[str]) -> Workspace:
+    sdk = ws.crates.get(SDK_PACKAGE)
+    protocol: set[str] = set()
+    if sdk is not None:
+        protocol.add(sdk.ident)
+        seen: set[str] = set()
+        todo = list(sdk.deps)
+        while todo:
+            package = todo.pop()
+            if package in seen or package not in ws.crates:
+                continue
+            seen.add(package)
+            crate = ws.crates[package]
+            todo.extend(crate.deps)
+            if _defines(crate.root, names):
+                protocol.add(crate.ident)
+    ws.protocol = frozenset(protocol)
+    return ws
+
+
+# ----------------------------------------------------------------- where items live
+
+_ITEM = re.compile(rb"^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?(?:struct|enum|type|trait|union|fn|const|static|mod)[ \t]+"
+                   rb"([A-Za-z_][A-Za-z0-9_]*)", re.M)
+_PUB_USE = re.compile(rb"^[ \t]*pub[ \t]+use[ \t]+([^;]+);", re.M)
+
+
+def _module_of(root: Path, path: Path) -> tuple[str, ...] | None:
+    parts = path.relative_to(root / "src").parts
+    stem = parts[-1][:-3]
+    if len(parts) == 1 and stem in ("lib", "main"):
+        return ()
+    return tuple(parts[:-1]) if stem == "mod" else tuple(parts[:-1]) + (stem,)
+
+
+@functools.lru_cache(maxsize=64)
+def _items(root: Path, stamp: tuple) -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for path in _sources(root):
+        module = _module_of(root, path)
+        if module is None:
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for m in _ITEM.finditer(data):
+            out.setdefault(m.group(1).decode(), []).append(module)
+        for m in _PUB_USE.finditer(data):
+            for name in re.findall(rb"([A-Za-z_][A-Za-z0-9_]*)\s*(?:[,}]|$)", m.group(1).strip()):
+                out.setdefault(name.decode(), []).append(module)
+    return {name: tuple(sorted(set(mods), key=lambda m: (len(m), m))) for name, mods in out.items()}
+
+
+def home(crate_root: Path, name: str) -> tuple[str, ...] | None:
+    """The module path (inside the crate) where ``name`` is defined or re-exported, nearest the root first."""
+    root = Path(crate_root).resolve()
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in _sources(root))
+    found = _items(root, stamp).get(name)
+    return found[0] if found else None
+
+
+_STRUCT_BODY = re.compile(rb"\bstruct[ \t]+[A-Za-z_]\w*[ \t]*(?:<[^>{;]*>)?[^{;]*\{([^}]*)\}")
+_FIELD_DECL = re.compile(rb"^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?([A-Za-z_]\w*)[ \t]*:(?!:)", re.M)
+_BINDING_TREE = re.compile(rb"^(?:pub[ \t]+)?mod[ \t]+(?:rapidbyte|exports)\b", re.M)
+
+
+@functools.lru_cache(maxsize=64)
+def _fields(root: Path, stamp: tuple) -> frozenset[str]:
+    out: set[str] = set()
+    for path in _sources(root):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if b"struct" not in data or _BINDING_TREE.search(data):
+            continue  # a checked-in binding tree: its records are the WIT's (RB001)
+        for body in _STRUCT_BODY.finditer(data):
+            out.update(m.group(1).decode() for m in _FIELD_DECL.finditer(body.group(1)))
+    return frozenset(out)
+
+
+def own_fields(crate_root: Path, protocol_names: frozenset[str]) -> frozenset[str]:
+    """Field names the crate's and the workspace's protocol crates declare on their own structs (binding
+    trees aside): ``ConnectorError.details_json`` of a types crate is the SDK's field, not the WIT's."""
+    root = Path(crate_root).resolve()
+    ws = load(root, protocol_names)
+    roots = {root} | {c.root for c in ws.crates.values() if c.ident in ws.protocol}
+    out: set[str] = set()
+    for r in sorted(roots):
+        out |= _fields(r, tuple((str(p), p.stat().st_mtime_ns) for p in _sources(r)))
+    return frozenset(out)
