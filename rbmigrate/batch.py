@@ -88,6 +88,14 @@ QUIET_BELOW = 20  # without a terminal, a run of fewer units prints no progress 
 TICK_AFTER = 2.0  # on a terminal, a run with no unit finished for this long says it is still working
 
 
+def _tick_after() -> float:
+    """:data:`TICK_AFTER`, or ``$RBMIGRATE_PROGRESS_AFTER`` seconds (tests of the status line)."""
+    try:
+        return float(os.environ.get("RBMIGRATE_PROGRESS_AFTER", TICK_AFTER))
+    except ValueError:
+        return TICK_AFTER
+
+
 class Progress:
     """Tells how far a batch is: ``bar`` (rich, terminal), ``lines`` (CI, pipes) or ``none``."""
 
@@ -147,7 +155,7 @@ class Progress:
             now = time.monotonic()
             if self._bar is not None:
                 self._bar.refresh()
-            elif now - self._last >= TICK_AFTER:
+            elif now - self._last >= _tick_after():
                 what = self.label or f"{self.done}/{self.total} units done"
                 self._write(f"\r\x1b[Krbmigrate: {what}: still working ({now - self._started:.0f} s)")
                 self._status_shown = True

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from .ignore import Rules, read_gitignore
 from .lang.base import language_of, language_of_name
-from .scankinds import scan_kind_of_name
+from .scankinds import scan_kind, scan_kind_of_name
 from .skipdirs import SKIP_DIRS
 
 HISTORY_NAMES = ("changelog", "changes", "history")  # Markdown files that record the past: never rewritten

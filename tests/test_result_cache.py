@@ -59,8 +59,9 @@ class SourceConnector(exports.SourceConnector):
 
 
 def make_tree(root: Path) -> Path:
-    """A repository of four units: a Python guest with checked-in v3 bindings, one without, a Rust
-    crate (with a rustfmt.toml above it) and a vendored-WIT package."""
+    """A repository of five units: a Python guest with checked-in v3 bindings, one without, a Rust
+    crate, a vendored-WIT package, and the repository's own files the residue pass reads (a rustfmt.toml
+    above the crate)."""
     repo = root / "repo"
     repo.mkdir(parents=True)
     shutil.copytree(PY_V3 / "transform-sql", repo / "transform-sql", ignore=shutil.ignore_patterns("__pycache__"))
@@ -118,7 +119,8 @@ def test_a_second_run_takes_every_unit_from_the_cache_and_reports_the_same(tmp_p
     first = run([repo], cache)
     assert not cached_roots(first)
     second = run([repo], cache)
-    assert cached_roots(second) == {u.root for u in second.units} and len(second.units) == 4
+    # three connectors, a WIT package, and the repository's own files the residue pass reads (rustfmt.toml)
+    assert cached_roots(second) == {u.root for u in second.units} and len(second.units) == 5
     same_as_computed(first, computed)
     same_as_computed(second, computed)
     assert second.summary()["files_changed"] > 0 and second.summary()["findings"] > 0  # there is something to reuse
@@ -154,9 +156,10 @@ def test_apply_then_check_reuses_the_result_of_the_migrated_tree(tmp_path):
     assert applied.summary()["files_written"] > 0
     backdate(repo)
     check = run([repo], cache)
-    assert not cached_roots(check) and check.summary()["files_changed"] == 0
+    # only the unit apply did not write (the repository's rustfmt.toml) is reused
+    assert cached_roots(check) == {"repo"} and check.summary()["files_changed"] == 0
     again = run([repo], cache)
-    assert len(cached_roots(again)) == 4
+    assert len(cached_roots(again)) == 5
     same_as_computed(again, check)
 
 
@@ -179,7 +182,7 @@ def test_the_stat_index_spares_reading_an_unchanged_tree(tmp_path, monkeypatch):
     monkeypatch.setattr(resultcache, "open", counting_open, raising=False)  # what the cache reads
     monkeypatch.setattr("rbmigrate.engine.read_unit", None)  # and nothing else reads a unit
     again = run([repo], cache)
-    assert len(cached_roots(again)) == 4
+    assert len(cached_roots(again)) == 5
     # only the files a result is about are read again (their bytes go into diffs and reports), no others
     assert sorted(opened) == sorted(str(tmp_path / f.path) for f in again.files)
     assert len(opened) < sum(len(u.files) for u in discover([repo])) / 2
@@ -233,7 +236,7 @@ def test_options_rules_version_and_display_base_are_part_of_the_key(tmp_path, mo
     cache = tmp_path / "cache"
     run([repo], cache)
     assert not cached_roots(run([repo], cache, unsafe_fixes=True))  # another option
-    assert len(cached_roots(run([repo], cache))) == 4
+    assert len(cached_roots(run([repo], cache))) == 5
 
     options = BatchOptions(mode="check", jobs=1, base=repo, progress="none", cache=True, cache_dir=cache)
     assert not cached_roots(run_batch([repo], options)[0])  # paths shown from another folder
@@ -246,7 +249,7 @@ def test_options_rules_version_and_display_base_are_part_of_the_key(tmp_path, mo
     monkeypatch.setattr(resultcache, "code_fingerprint", lambda: real + " (another rbmigrate)")
     assert not cached_roots(run([repo], cache))
     monkeypatch.undo()
-    assert len(cached_roots(run([repo], cache))) == 4
+    assert len(cached_roots(run([repo], cache))) == 5
 
 
 def test_the_code_fingerprint_follows_the_version(monkeypatch):
@@ -335,16 +338,16 @@ def test_a_corrupted_or_truncated_entry_is_a_miss_and_is_replaced(tmp_path):
     cache = tmp_path / "cache"
     computed = run([repo], cache)
     stored = entries(cache)
-    assert len(stored) == 4
+    assert len(stored) == 5
     stored[0].write_bytes(stored[0].read_bytes()[:-10])  # truncated
     data = bytearray(stored[1].read_bytes())
     data[-5] ^= 0xFF  # a flipped bit
     stored[1].write_bytes(bytes(data))
     stored[2].write_bytes(b"garbage")
     again = run([repo], cache)
-    assert len(cached_roots(again)) == 1
+    assert len(cached_roots(again)) == 2  # three of five entries damaged
     same_as_computed(again, computed)
-    assert len(cached_roots(run([repo], cache))) == 4  # rewritten whole
+    assert len(cached_roots(run([repo], cache))) == 5  # rewritten whole
 
 
 def test_a_readonly_cache_folder_only_costs_the_cache(tmp_path):
@@ -443,7 +446,7 @@ def test_a_run_keeps_its_cache_under_the_limit(tmp_path):
 
     units = discover([repo])
     run_units(units, options, 1, cache=small)
-    assert small.stats.stored == 4
+    assert small.stats.stored == 5
     small.close()
     assert not entries(cache)
 
@@ -535,14 +538,15 @@ def test_a_long_unit_says_it_is_still_working_and_clears_the_line(monkeypatch):
 
 
 def test_on_a_terminal_a_big_module_shows_progress(tmp_path):
-    """Through a pseudo-terminal, as a user runs it: one unit that takes more than two seconds."""
+    """Through a pseudo-terminal, as a user runs it: one unit that takes longer than the status line's delay."""
     import pty
 
     sys.path.insert(0, str(REPO))
     from bench import bigmodule
 
     bigmodule.generate(tmp_path / "big", 6_000)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "RBMIGRATE_NO_CACHE": "1"}
+    # a unit that takes longer than the status line's delay (0.3 s here, whatever the machine's speed)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "RBMIGRATE_NO_CACHE": "1", "RBMIGRATE_PROGRESS_AFTER": "0.3"}
     env.pop("CI", None)
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child

@@ -27,6 +27,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...inputs import depends_on
 from ...skipdirs import SKIP_DIRS
 
 SDK_PACKAGE = "rapidbyte-sdk"
@@ -46,6 +47,7 @@ class Workspace:
     root: Path | None  # the workspace root, None for a crate on its own
     crates: dict[str, Crate] = field(default_factory=dict)  # package -> crate
     protocol: frozenset[str] = frozenset()  # crate idents whose items are the protocol's
+    scanned: tuple[Path, ...] = ()  # crates whose sources decided `protocol` (declared as inputs on each load)
 
     def crate_of(self, path: Path) -> Crate | None:
         path = Path(path).resolve()
@@ -62,6 +64,7 @@ class Workspace:
 
 
 def _read_toml(path: Path) -> dict:
+    depends_on(path)
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -90,6 +93,7 @@ def find_root(crate_root: Path) -> Path | None:
     folder = Path(crate_root).resolve()
     for _ in range(_MAX_UP):
         manifest = folder / "Cargo.toml"
+        depends_on(manifest)
         if manifest.is_file() and "workspace" in _read_toml(manifest):
             return folder
         if folder.parent == folder:
@@ -104,6 +108,8 @@ def _members(root: Path) -> list[Path]:
     excluded = {(root / e).resolve() for e in ws.get("exclude", [])} if isinstance(ws, dict) else set()
     out: list[Path] = []
     for pattern in members if isinstance(members, list) else []:
+        literal = Path(*[part for part in Path(pattern).parts if not glob.has_magic(part)][:1] or ["."])
+        depends_on(root / literal)  # its listing (a member added or removed)
         for match in sorted(glob.glob(str(root / pattern))):
             path = Path(match).resolve()
             if path not in excluded and (path / "Cargo.toml").is_file() and path not in out:
@@ -114,9 +120,12 @@ def _members(root: Path) -> list[Path]:
 
 
 def _sources(root: Path):
+    """The crate's ``src/**/*.rs`` (each declared as an input, with every folder listed)."""
     src = root / "src"
+    depends_on(src)
     for path in sorted(src.rglob("*.rs")) if src.is_dir() else ():
         if not SKIP_DIRS & set(path.relative_to(root).parts):
+            depends_on(path, path.parent)
             yield path
 
 
@@ -137,6 +146,7 @@ def _defines(root: Path, names: frozenset[str]) -> bool:
 
 def _stamp(root: Path) -> tuple:
     manifests = [root / "Cargo.toml", *(p / "Cargo.toml" for p in _members(root))]
+    depends_on(*manifests)
     out = []
     for m in manifests:
         try:
@@ -153,7 +163,11 @@ def load(crate_root: Path, protocol_names: frozenset[str]) -> Workspace:
         crate = _crate(Path(crate_root))
         crates = {crate.package: crate} if crate is not None else {}
         return _protocol(Workspace(None, crates), protocol_names)
-    return _load(root, _stamp(root), protocol_names)
+    ws = _load(root, _stamp(root), protocol_names)
+    for scanned in ws.scanned:  # (read once per process: declared on every load)
+        for _ in _sources(scanned):
+            pass
+    return ws
 
 
 @functools.lru_cache(maxsize=16)
@@ -169,6 +183,7 @@ def _load(root: Path, stamp: tuple, protocol_names: frozenset[str]) -> Workspace
 def _protocol(ws: Workspace, names: frozenset[str]) -> Workspace:
     sdk = ws.crates.get(SDK_PACKAGE)
     protocol: set[str] = set()
+    scanned: list[Path] = []
     if sdk is not None:
         protocol.add(sdk.ident)
         seen: set[str] = set()
@@ -180,9 +195,11 @@ def _protocol(ws: Workspace, names: frozenset[str]) -> Workspace:
             seen.add(package)
             crate = ws.crates[package]
             todo.extend(crate.deps)
+            scanned.append(crate.root)
             if _defines(crate.root, names):
                 protocol.add(crate.ident)
     ws.protocol = frozenset(protocol)
+    ws.scanned = tuple(scanned)
     return ws
 
 
