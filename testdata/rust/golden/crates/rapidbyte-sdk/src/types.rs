@@ -42,7 +42,7 @@ impl Feature {
     }
 }
 
-/// What `init` tells the host about the connector.
+/// What `open` tells the host about the connector.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenInfo {
     pub protocol_version: ProtocolVersion,
