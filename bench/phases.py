@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.phases PATH... [--jobs 1] [--profile out.prof]
 
-The engine already records prefilter/parse/plan/validate/write per unit
+The engine already records prefilter/parse/plan/validate/residue/write per unit
 (:class:`rbmigrate.model.PhaseTimes`, also in the JSON report's ``times``);
 discovery and rendering happen outside it, so they are timed here around the
 same calls the CLI makes (``discover_all``, ``run_units``,
@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-PHASES = ("discover", "prefilter", "parse", "plan", "validate", "render")
+PHASES = ("discover", "prefilter", "parse", "plan", "validate", "residue", "render")
 
 
 def measure(paths: list[Path], jobs: int = 1, mode: str = "diff") -> dict:
@@ -53,6 +53,7 @@ def measure(paths: list[Path], jobs: int = 1, mode: str = "diff") -> dict:
         "parse": times.parse,
         "plan": times.plan,
         "validate": times.validate,
+        "residue": times.residue,
         "render": t_render - t_units,
         "units_wall": t_units - t_discover,
         "total": t_render - t_start,

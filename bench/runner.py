@@ -251,16 +251,18 @@ def bench_phases(res: Results, repos: list[Path], cwd: Path) -> None:
     data = json.loads(out.read_text())
     sizes = {"discover": ("files_discovered", "lines_discovered"), "prefilter": ("files_discovered", "lines_discovered"),
              "parse": ("files_parsed", "lines_parsed"), "plan": ("files_parsed", "lines_parsed"),
-             "validate": ("files_changed", None), "render": ("files_changed", None)}
+             "validate": ("files_changed", None), "residue": ("files_discovered", None),
+             "render": ("files_changed", None)}
     for phase, (fkey, lkey) in sizes.items():
         res.add(Row(f"phase: {phase}", data[fkey], data[lkey] if lkey else None, data[phase],
                     note="of one -j1 run" if phase == "discover" else ""))
-    res.rows[-6].max_rss_mb, res.rows[-6].tree_pss_mb = m.max_rss_mb, m.tree_pss_mb
+    res.rows[-len(sizes)].max_rss_mb, res.rows[-len(sizes)].tree_pss_mb = m.max_rss_mb, m.tree_pss_mb
     total = sum(data[p] for p in sizes)
     res.notes.append(
         f"Phases come from one single-process run (`bench/phases.py`, wall {data['total']:.2f} s, of which the "
-        f"six phases are {total:.2f} s and the import {data['import'] * 1000:.0f} ms); validate counts the re-parse of "
-        f"the {data['files_changed']} changed files (and WIT package checks).")
+        f"{len(sizes)} phases are {total:.2f} s and the import {data['import'] * 1000:.0f} ms); validate counts the "
+        f"re-parse of the {data['files_changed']} changed files (and WIT package checks); residue is the residue "
+        f"pass (RB920): its gate over the files no adapter parses, and its scan of every output.")
     langs = []
     for lang, d in sorted(data.get("by_language", {}).items(), key=lambda kv: -sum(
             v for k, v in kv[1].items() if not k.endswith("_calls"))):
@@ -369,6 +371,13 @@ def verdicts(res: Results) -> list[list[str]]:
             per = [v[f"big_{n}"] / n * 10_000 for n in sizes]
             line("big modules scale linearly (s per 10,000 lines, smallest → largest)",
                  " → ".join(f"{p:.2f}" for p in per), "flat", per[-1] / per[0], per[-1] / per[0] < 1.5)
+    phases = v.get("phases")
+    if phases and phases.get("residue") is not None:
+        rest = sum(phases[p] for p in ("discover", "prefilter", "parse", "plan", "validate", "render"))
+        share = phases["residue"] / rest if rest else None
+        line("residue pass's cost in `apply --diff` (phases of one -j1 run)",
+             f"{_secs(phases['residue'])} on {_secs(rest)}", "< 10%", share / 0.10 if share is not None else None,
+             None if share is None else share < 0.10)
     rss = v.get("rss_peak")
     line(f"peak memory, {v.get('repos', 0):.0f}-repository corpus", f"{rss:,.0f} MB" if rss else "-", "< 500 MB",
          rss / TARGETS["rss_mb"] if rss else None, None if rss is None else rss < TARGETS["rss_mb"])
