@@ -219,6 +219,7 @@ def _protocol_constants(plan: "FilePlan") -> None:
             plan.edit((offset, offset + len(content)), "4", "RB601")
     renamed = {(o, x) for (o, x), (new, _) in plan.vocab.variant_renames.items() if o == "ProtocolVersion"}
     current = {(o, new) for (o, x), (new, _) in plan.vocab.variant_renames.items() if o == "ProtocolVersion"}
+    parsed_four: set[tuple[int, int]] = set()  # the matches whose parsing arm now reads `"4"`
     for path in plan.captures.get("path", ()):
         name = field(path, "name")
         owner = field(path, "path")
@@ -240,7 +241,10 @@ def _protocol_constants(plan: "FilePlan") -> None:
         strings = [n for n in _walk(pattern) if n.type == "string_literal"] if pattern is not None else []
         if not any(_content(n)[1] in ("2", "3") for n in strings):
             continue
-        if _only_v3_strings(pattern, strings) and not _matches_elsewhere(arm, "4"):
+        block = arm.parent
+        key = (block.start_byte, block.end_byte) if block is not None else (arm.start_byte, arm.end_byte)
+        if _only_v3_strings(pattern, strings) and not _matches_elsewhere(arm, "4") and key not in parsed_four:
+            parsed_four.add(key)  # one `"4"` arm per match: a second v3 arm is reported
             plan.edit((pattern.start_byte, pattern.end_byte), '"4"', "RB405")
             continue
         plan.finding(pattern, "RB405", "this match still turns the v3 protocol strings into a version",

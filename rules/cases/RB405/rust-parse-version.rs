@@ -25,3 +25,12 @@ pub fn stored(s: &str) -> Option<ProtocolVersion> {
         _ => None,
     }
 }
+
+/// One arm per v3 string: the first becomes `"4"`, the second is reported.
+pub fn each(s: &str) -> Option<ProtocolVersion> {
+    match s {
+        "2" => Some(ProtocolVersion::V2),
+        "3" => Some(ProtocolVersion::V2),
+        _ => None,
+    }
+}
