@@ -61,12 +61,7 @@ class PythonAdapter(Adapter):
     def parse(self, data: bytes, ctx: FileContext):
         import libcst as cst
 
-        bom = len(BOM) if data.startswith(BOM) else 0
-        try:
-            text = data[bom:].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line, col = line_col(data, exc.start)
-            raise ParseError(ctx.display, line, col, f"not valid UTF-8 ({exc.reason})") from None
+        bom, text = _utf8_text(data, ctx)
         view = None
         if text.count("\n") + 1 >= FOCUS_MIN_LINES:  # a big module: libcst sees what the migration can reach
             from .focus import focus_view
@@ -117,12 +112,7 @@ class PythonAdapter(Adapter):
     def validate(self, data: bytes, ctx: FileContext) -> list[Finding]:
         """The output must compile (CPython's own parser, ~10× faster than a second libcst parse; the
         output is libcst's own code generation over a file libcst parsed, so libcst reads it too)."""
-        bom = len(BOM) if data.startswith(BOM) else 0
-        try:
-            text = data[bom:].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line, col = line_col(data, exc.start)
-            raise ParseError(ctx.display, line, col, f"not valid UTF-8 ({exc.reason})") from None
+        bom, text = _utf8_text(data, ctx)
         try:
             compile(text, ctx.display, "exec", dont_inherit=True)  # (the compiler's checks too: `return` outside a def)
         except SyntaxError as exc:
@@ -232,3 +222,13 @@ def typecheck_unit(root: Path, by_path: dict, rules, options, result, manifest: 
                                      message=error.text(),
                                      manual_step="Pass the value the v4 binding's signature asks for."))
     return [f for f in new if f.findings]
+
+
+def _utf8_text(data: bytes, ctx: FileContext) -> tuple[int, str]:
+    """(length of a UTF-8 BOM, the text after it); bytes that are not UTF-8 are a located ParseError."""
+    bom = len(BOM) if data.startswith(BOM) else 0
+    try:
+        return bom, data[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = line_col(data, exc.start)
+        raise ParseError(ctx.display, line, col, f"not valid UTF-8 ({exc.reason})") from None
