@@ -36,6 +36,39 @@ PACKAGE_NAME = "connector"
 # ------------------------------------------------------------------ spellings
 
 
+def per_table(build):
+    """Memoise what is derived from a rule table (a vocabulary), once per table object."""
+    cache: dict[int, tuple] = {}
+
+    @functools.wraps(build)
+    def get(table):
+        hit = cache.get(id(table))
+        if hit is not None and hit[0] is table:
+            return hit[1]
+        value = build(table)
+        cache[id(table)] = (table, value)
+        return value
+
+    return get
+
+
+def split_params(text: str) -> list[str]:
+    """Split a parameter or type-argument list at its top-level commas (`a: list<u8>, b: option<string>`)."""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        if ch in "<([":
+            depth += 1
+        elif ch in ">)]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return out
+
+
 def snake(name: str) -> str:
     """WIT kebab-case to Rust/Python snake_case (``emit-batch`` → ``emit_batch``)."""
     return name.lstrip("%").replace("-", "_")

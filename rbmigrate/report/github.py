@@ -10,7 +10,7 @@ findings as ``error``, warnings as ``warning``, informational findings as
 from __future__ import annotations
 
 from ..model import RunResult, Severity
-from ..textio import line_col
+from .pending import pending
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -54,17 +54,12 @@ def render(run: RunResult) -> str:
             if not fres.changed:
                 continue
             for edit in fres.edits:
-                line, col = line_col(fres.before, edit.start)
-                end_line, end_col = line_col(fres.before, edit.end)
-                title = table.get(edit.rule_id).title if edit.rule_id in table else edit.rule_id
-                short = len(edit.replacement) <= 60 and "\n" not in edit.replacement
-                new = f"`{edit.replacement}`" if short else "its v4 form"
+                p = pending(fres, edit, table)
                 lines.append(
                     command(
-                        "warning",
-                        f"v3 usage: {title}. `rbmigrate apply` rewrites it to {new}.",
-                        file=fres.path, line=line, col=col, end_line=end_line,
-                        end_col=end_col if end_line == line else None, title=edit.rule_id,
+                        "warning", p.message,
+                        file=fres.path, line=p.line, col=p.col, end_line=p.end_line,
+                        end_col=p.end_col if p.end_line == p.line else None, title=edit.rule_id,
                     )
                 )
     return "".join(line + "\n" for line in lines)

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..model import FileError, Finding, RunResult, Severity
-from ..textio import line_col
+from .pending import pending
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 BASE = "%SRCROOT%"
@@ -98,20 +98,16 @@ def _pending(run: RunResult, table, index: dict[str, int]) -> list[dict]:
         if not fres.changed:
             continue
         for edit in fres.edits:
-            line, col = line_col(fres.before, edit.start)
-            end_line, end_col = line_col(fres.before, edit.end)
-            title = table.get(edit.rule_id).title if edit.rule_id in table else edit.rule_id
-            short = len(edit.replacement) <= 60 and "\n" not in edit.replacement
-            new = f"`{edit.replacement}`" if short else "its v4 form"
+            p = pending(fres, edit, table)
             original = fres.before[edit.start : edit.end].decode("utf-8", "replace")
             result = {
                 "ruleId": edit.rule_id,
                 "level": "warning",
-                "message": {"text": f"v3 usage: {title}. `rbmigrate apply` rewrites it to {new}."},
-                "locations": [_location(fres.path, _region(line, col, end_line, end_col))],
+                "message": {"text": p.message},
+                "locations": [_location(fres.path, _region(p.line, p.col, p.end_line, p.end_col))],
                 "partialFingerprints": {"rbmigrateEdit/v1": _fingerprint(fres.path, edit.rule_id, original, edit.replacement)},
                 "fixes": [{
-                    "description": {"text": f"{edit.rule_id}: {title}"},
+                    "description": {"text": f"{edit.rule_id}: {p.title}"},
                     "artifactChanges": [{
                         "artifactLocation": _artifact(fres.path),
                         "replacements": [{

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...ruletable import split_params
+
 SIGNATURE = re.compile(
     r"^(?P<name>%?[a-z][a-z0-9]*(?:-[a-z0-9]+)*)"
     r"(?P<func>\s*:\s*func\s*)?"
@@ -37,20 +39,8 @@ class Signature:
 
 
 def _split(params: str) -> list[str]:
-    out, depth, cur = [], 0, ""
-    for ch in params:
-        if ch == "<":
-            depth += 1
-        elif ch == ">":
-            depth -= 1
-        if ch == "," and depth == 0:
-            out.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        out.append(cur)
-    return out
+    parts = split_params(params)
+    return parts if parts[-1].strip() else parts[:-1]
 
 
 def _norm(text: str) -> str:

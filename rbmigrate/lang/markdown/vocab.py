@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from ...ruletable import RuleTable, pascal, screaming, snake
+from ...ruletable import RuleTable, pascal, per_table, screaming, snake
 
 
 @dataclass(frozen=True)
@@ -72,16 +72,9 @@ class DocVocab:
         return self.table.get(rule_id).title if rule_id in self.table else rule_id
 
 
-_CACHE: dict[int, tuple[RuleTable, DocVocab]] = {}
-
-
+@per_table
 def doc_vocab(table: RuleTable) -> DocVocab:
-    hit = _CACHE.get(id(table))
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    v = _build(table)
-    _CACHE[id(table)] = (table, v)
-    return v
+    return _build(table)
 
 
 def _build(table: RuleTable) -> DocVocab:

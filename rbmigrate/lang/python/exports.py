@@ -20,6 +20,7 @@ from .context import MigrationContext
 from .imports import ImportPlanner
 from .names import ExportClass
 from .resolve import Ref
+from .syntax import returns_of
 
 RULE = "RB503"
 RUN_SUMMARY_RULE = "RB307"
@@ -210,7 +211,7 @@ class ExportTransform:
         if not isinstance(fdef.body, cst.IndentedBlock):
             ctx.finding(fdef, rule, "`open` is written on one line", "Return `(session, OpenInfo(...))` by hand.")
             return
-        for ret in _returns(fdef):
+        for ret in returns_of(fdef)[0]:
             if ret.value is None or (isinstance(ret.value, cst.Name) and ret.value.value == "None"):
                 ctx.text_edits[ret] = (self._open_info(ctx.line_indent(ret)), rule)
             else:
@@ -304,26 +305,6 @@ class ExportTransform:
         # two insertions at one offset (kept in order): the dispatch with its run-summary, then the error
         ctx.insert(offset, nl.join(dispatch) + nl, RUN_SUMMARY_RULE)
         ctx.insert(offset, nl.join(lines) + nl + nl, UNSUPPORTED_RULE)
-
-
-def _returns(fdef: cst.FunctionDef) -> list[cst.Return]:
-    out: list[cst.Return] = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_FunctionDef(self, node) -> bool:
-            return node is fdef
-
-        def visit_Lambda(self, node) -> bool:
-            return False
-
-        def visit_ClassDef(self, node) -> bool:
-            return False
-
-        def visit_Return(self, node: cst.Return) -> None:
-            out.append(node)
-
-    fdef.visit(Visitor())
-    return out
 
 
 def _ends_flow(stmt: cst.CSTNode) -> bool:

@@ -17,7 +17,7 @@ import libcst as cst
 from .context import MigrationContext
 from .payloads import DictSource, Unconvertible, dumps_argument, local_dict, unwrap
 from .resolve import Ref
-from .syntax import call_args
+from .syntax import call_args, returns_of
 
 
 @dataclass(eq=False)
@@ -41,31 +41,6 @@ def module_function(ctx: MigrationContext, func: cst.CSTNode) -> cst.FunctionDef
         return None
     fdef = assignments[0].node
     return fdef if ctx.parent(fdef) is ctx.module else None
-
-
-def returns_of(fdef: cst.FunctionDef) -> tuple[list[cst.Return], bool]:
-    """The ``return`` statements of a function (not of nested ones), and whether it yields."""
-    out: list[cst.Return] = []
-    yields: list[bool] = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_FunctionDef(self, node) -> bool:
-            return node is fdef
-
-        def visit_Lambda(self, node) -> bool:
-            return False
-
-        def visit_ClassDef(self, node) -> bool:
-            return False
-
-        def visit_Return(self, node: cst.Return) -> None:
-            out.append(node)
-
-        def visit_Yield(self, node) -> None:
-            yields.append(True)
-
-    fdef.visit(Visitor())
-    return out, bool(yields)
 
 
 class PayloadHelpers:

@@ -76,3 +76,28 @@ def attr(base: cst.BaseExpression, *names: str) -> cst.BaseExpression:
     for name in names:
         base = cst.Attribute(base, cst.Name(name))
     return base
+
+
+def returns_of(fdef: cst.FunctionDef) -> tuple[list[cst.Return], bool]:
+    """The ``return`` statements of a function (not of nested ones), and whether it yields."""
+    out: list[cst.Return] = []
+    yields: list[bool] = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_FunctionDef(self, node) -> bool:
+            return node is fdef
+
+        def visit_Lambda(self, node) -> bool:
+            return False
+
+        def visit_ClassDef(self, node) -> bool:
+            return False
+
+        def visit_Return(self, node: cst.Return) -> None:
+            out.append(node)
+
+        def visit_Yield(self, node) -> None:
+            yields.append(True)
+
+    fdef.visit(Visitor())
+    return out, bool(yields)

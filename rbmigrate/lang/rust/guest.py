@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ...ruletable import pascal, snake
+from ...ruletable import pascal, snake, split_params
 from .syntax import field, named, text
 from .vocab import ROLE_TRAITS
 
@@ -183,19 +183,7 @@ def rust_type(wit: str, owners: dict[str, str]) -> str:
 
 
 def _split_args(s: str) -> list[str]:
-    out, depth, cur = [], 0, ""
-    for ch in s:
-        if ch == "<":
-            depth += 1
-        elif ch == ">":
-            depth -= 1
-        if ch == "," and depth == 0:
-            out.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    out.append(cur)
-    return [a.strip() for a in out]
+    return [a.strip() for a in split_params(s)]
 
 
 # ------------------------------------------------------------------ <T as Role>::method

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...ruletable import RuleTable, pascal, snake
+from ...ruletable import RuleTable, pascal, per_table, snake
 
 CALL = "call_"  # wasmtime bindgen: export `run-read` is called through `call_run_read`
 GONE = "RB410"  # the finding on a guest call v4 folds into `call_run` (rules/rust.toml)
@@ -54,16 +54,9 @@ class GuestVocab:
         return {name: (g.v4_call, g.rule_id) for name, g in self.calls.items() if g.gone and name == g.call}
 
 
-_CACHE: dict[int, tuple[RuleTable, GuestVocab]] = {}
-
-
+@per_table
 def guest_vocab(table: RuleTable) -> GuestVocab:
-    hit = _CACHE.get(id(table))
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    built = _build(table)
-    _CACHE[id(table)] = (table, built)
-    return built
+    return _build(table)
 
 
 def _build(table: RuleTable) -> GuestVocab:

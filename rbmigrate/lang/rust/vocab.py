@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...ruletable import RuleTable, bindgen_accessor, pascal, snake
+from ...ruletable import RuleTable, bindgen_accessor, pascal, per_table, snake
 from .guestvocab import guest_vocab
 
 # the v4 SDK's new records and the v3 summaries they go beside (newapi.py: RB307, RB308)
@@ -116,16 +116,9 @@ class Vocab:
     v3_text: "V3Text | None" = None  # can a file hold anything the adapter changes or reports? (see below)
 
 
-_CACHE: dict[int, tuple[RuleTable, Vocab]] = {}
-
-
+@per_table
 def vocab(table: RuleTable) -> Vocab:
-    hit = _CACHE.get(id(table))
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    v = _build(table)
-    _CACHE[id(table)] = (table, v)
-    return v
+    return _build(table)
 
 
 def _host_interface(table: RuleTable) -> str:
