@@ -121,10 +121,6 @@ KNOWN_GAPS = [
      "prose"),
     ("crates/rapidbyte-sdk/src/bindings.rs", "            use rapidbyte_types::limits::StreamLimits;",
      "imports of the new conversions"),
-    ("crates/rapidbyte-sdk/src/bindings.rs",
-     "            wit::ValidationReport { status, message: result.message, warnings: result.warnings }",
-     "the codemod fills the field v4 adds with its empty default (`Vec::new()`, v3's behaviour); the hand "
-     "migration forwards the SDK report's new warnings"),
     ("crates/rapidbyte-sdk/src/bindings.rs", "        impl wit::OpenInfo {", "new conversions (open-info, run-request, run-summary)"),
     ("crates/rapidbyte-sdk/src/host_ffi.rs", "fn wit_level(level: LogLevel) -> core_types::LogLevel {",
      "new helpers for the typed calls RB907 reports in this file"),

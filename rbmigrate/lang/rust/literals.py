@@ -35,7 +35,7 @@ def plan_literals(plan: "FilePlan") -> None:
         sdk = target.kind == "sdk"
         binding = target.kind == "binding" and target.path[:1] == (plan.vocab.type_ifaces.get(target.name),)
         if change.added and (sdk or binding):  # a WIT record: the SDK type and the generated binding
-            _added(plan, body, change)
+            _added(plan, body, change, from_sdk=binding)
         elif sdk and (change.renamed or change.fold):
             _reshape(plan, lit, body, change)
 
@@ -203,14 +203,34 @@ def _field_name(init: "Node") -> str:
     return ""
 
 
-def _added(plan: "FilePlan", body: "Node", change: "LiteralChange") -> None:
+def _added(plan: "FilePlan", body: "Node", change: "LiteralChange", from_sdk: bool = False) -> None:
     inits = _fields(body)
     if not inits or any(i.type == "base_field_initializer" for i in inits):
         return
     have = {_field_name(i) for i in inits}
+    source = _sdk_source(plan, inits, change) if from_sdk else None
     for name, empty, _ty in change.added:
         if name not in have:
-            _append_field(plan, body, inits, f"{name}: {empty}", change.rule_id)
+            value = f"{source}.{name}" if source else empty
+            _append_field(plan, body, inits, f"{name}: {value}", change.rule_id)
+
+
+def _sdk_source(plan: "FilePlan", inits: list["Node"], change: "LiteralChange") -> str | None:
+    """A binding record built field by field from the SDK's record (`wit::ValidationReport { status, message:
+    result.message }` in a conversion from the SDK's `ValidationReport`): the name of that SDK value, whose v4
+    type has the fields v4 adds too (carried over, not dropped for an empty default)."""
+    bases = set()
+    for init in inits:
+        value = field(init, "value") if init.type == "field_initializer" else None
+        if value is None or value.type != "field_expression":
+            continue
+        base, fname = field(value, "value"), field(value, "field")
+        if base is not None and fname is not None and base.type == "identifier" and text(fname) == _field_name(init):
+            bases.add((text(base), base))
+    if len({name for name, _ in bases}) != 1:
+        return None
+    name, base = next(iter(bases))
+    return name if _receiver_is(plan, base, change) else None
 
 
 def _append_field(plan: "FilePlan", body: "Node", inits: list["Node"], new_field: str, rule: str) -> None:

@@ -93,7 +93,7 @@ impl From<ValidationReport> for wit::ValidationReport {
                 ValidationStatus::Warning => wit::ValidationStatus::Warning,
             },
             message: v.message,
-            warnings: Vec::new(),
+            warnings: v.warnings,
         }
     }
 }
