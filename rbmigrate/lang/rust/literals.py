@@ -230,7 +230,23 @@ def _sdk_source(plan: "FilePlan", inits: list["Node"], change: "LiteralChange") 
     if len({name for name, _ in bases}) != 1:
         return None
     name, base = next(iter(bases))
+    if _borrowed(base):
+        return None  # `result.warnings` would move out of a borrow
     return name if _receiver_is(plan, base, change) else None
+
+
+def _borrowed(ident: "Node") -> bool:
+    """Is a local or parameter declared with a reference type (or with `ref`)?"""
+    from .receivers import find_decl
+
+    decl = find_decl(ident)
+    if decl is None:
+        return False
+    _kind, node = decl
+    ty = field(node, "type")
+    pattern = field(node, "pattern")
+    return (ty is not None and ty.type in ("reference_type", "pointer_type")) or (
+        pattern is not None and pattern.type in ("ref_pattern", "reference_pattern"))
 
 
 def _append_field(plan: "FilePlan", body: "Node", inits: list["Node"], new_field: str, rule: str) -> None:

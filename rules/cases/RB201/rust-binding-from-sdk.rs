@@ -15,3 +15,8 @@ pub fn to_wit(result: ValidationResult) -> wit::ValidationResult {
 pub fn failed(message: String) -> wit::ValidationResult {
     wit::ValidationResult { status: wit::ValidationStatus::Failed, message }
 }
+
+/// From a borrowed SDK record: carrying the field over would move out of the borrow, so the empty default.
+pub fn to_wit_ref(result: &ValidationResult) -> wit::ValidationResult {
+    wit::ValidationResult { status: result.status, message: result.message.clone() }
+}
