@@ -117,11 +117,6 @@ KNOWN_GAPS = [
      "prose naming the interface as a word (`types`), which the codemod leaves"),
     ("crates/rapidbyte-sdk/src/bindings.rs", "        impl From<ErrorCategory> for wit::ErrorCategory {",
      "a new conversion the hand migration wrote"),
-    ("crates/rapidbyte-sdk/src/bindings.rs", "/// The records a role's exports take and return, to and from the SDK's types.",
-     "prose"),
-    ("crates/rapidbyte-sdk/src/bindings.rs", "            use rapidbyte_types::limits::StreamLimits;",
-     "imports of the new conversions"),
-    ("crates/rapidbyte-sdk/src/bindings.rs", "        impl wit::OpenInfo {", "new conversions (open-info, run-request, run-summary)"),
     ("crates/rapidbyte-sdk/src/host_ffi.rs", "fn wit_level(level: LogLevel) -> core_types::LogLevel {",
      "new helpers for the typed calls RB907 reports in this file"),
 ]

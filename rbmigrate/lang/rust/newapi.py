@@ -10,7 +10,10 @@ them yet, each place they belong gets a finding:
 
 - the last v3 summary record (``TransformSummary``): define them next to it;
 - a ``pub use`` that re-exports the summaries: re-export them too;
-- the last method of ``impl ConnectorError``: add ``unsupported_phase``.
+- the last method of ``impl ConnectorError``: add ``unsupported_phase``;
+- the last conversion of a summary into the bindings' record (``impl From<ReadSummary> for
+  wit::ReadSummary``), when no impl of the file converts the records v4's exports add
+  (``OpenInfo`` out of ``open``, ``RunRequest`` into ``run``, ``RunSummary`` out of it).
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ def plan_new_api(plan: "FilePlan") -> None:
         missing = _missing(plan, RECORDS)
         if missing:
             _summaries(plan, missing)
+    if b"From<" in data and any(s.encode() in data for s in SUMMARIES):
+        _conversions(plan)
     if b"ConnectorError" in data and b"impl" in data:
         if _missing(plan, ("unsupported_phase",)):
             _error_impl(plan)
@@ -83,3 +88,28 @@ def _error_impl(plan: "FilePlan") -> None:
                          "Add `pub fn unsupported_phase(phase: RunPhase) -> ConnectorError`: category `config`, "
                          "code `UNSUPPORTED_PHASE`, message `<role> does not serve phase <phase>`, not retryable "
                          "(protocol-v4.md, role interfaces).")
+
+
+EXPORTED = ("OpenInfo", "RunRequest", "RunSummary")  # the records v4's exports add (open, run)
+
+
+def _conversions(plan: "FilePlan") -> None:
+    last, have = None, set()
+    for impl in plan.captures.get("impl", ()):
+        ty, trait = field(impl, "type"), field(impl, "trait")
+        header = (text(trait) if trait is not None else "") + " " + (text(ty) if ty is not None else "")
+        have.update(n for n in EXPORTED if n in header)
+        if trait is None or ty is None or not text(trait).startswith("From<") or "::" not in text(ty):
+            continue
+        source = text(trait)[len("From<"):].rstrip(">").rsplit("::", 1)[-1]
+        if source in SUMMARIES and text(ty).rsplit("::", 1)[-1] == source:  # the SDK's summary into the binding's
+            if last is None or impl.start_byte > last.start_byte:
+                last = impl
+    missing = [n for n in EXPORTED if n not in have]
+    if last is None or not missing:
+        return
+    names = ", ".join(f"`{n}`" for n in missing)
+    plan.finding(last, RULE, f"these conversions into the bindings' records lack {names}: v4's exports return "
+                 "`open-info` from `open`, take a `run-request` and return a `run-summary` from `run`",
+                 f"Add conversions for {names} beside these (between the SDK's records and the WIT `open-info`, "
+                 "`run-request` and `run-summary`).")
