@@ -103,10 +103,13 @@ _ATTACHED = re.compile(r"[ \t]*(?:///|#\[|#!\[|/\*\*|\*)")
 
 
 def covered_lines(before: bytes, kind: str, findings) -> set[int]:
-    """Lines of the original file that the given findings cover: each finding's line, and the
+    """Lines of the original file that the given findings cover: each finding's lines (to its end, when it
+    says where the reported code ends), and the
     statement or item that starts at it (an adapter reports a construct it leaves as it is, such
     as a checked-in binding tree, an SDK trait, a string template, at its first token)."""
     lines = {f.line for f in findings}
+    for f in findings:  # the reported code, where the finding says where it ends
+        lines.update(range(f.line, max(f.line, getattr(f, "end_line", 0)) + 1))
     if not findings or kind not in ("rust", "wit", "python"):
         return lines
     text = before.decode("utf-8", "surrogateescape")

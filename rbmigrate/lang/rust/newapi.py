@@ -109,7 +109,7 @@ def _conversions(plan: "FilePlan") -> None:
     if last is None or not missing:
         return
     names = ", ".join(f"`{n}`" for n in missing)
-    plan.finding(last, RULE, f"these conversions into the bindings' records lack {names}: v4's exports return "
+    plan.finding(field(last, "type") or last, RULE, f"these conversions into the bindings' records lack {names}: v4's exports return "
                  "`open-info` from `open`, take a `run-request` and return a `run-summary` from `run`",
                  f"Add conversions for {names} beside these (between the SDK's records and the WIT `open-info`, "
                  "`run-request` and `run-summary`).")

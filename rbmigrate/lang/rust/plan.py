@@ -75,14 +75,17 @@ class FilePlan:
 
     # --------------------------------------------------------------- findings
 
-    def finding(self, node: "Node | int", rule_id: str, message: str, manual_step: str = "", severity: str | None = None) -> None:
+    def finding(self, node: "Node | int", rule_id: str, message: str, manual_step: str = "", severity: str | None = None,
+                end: int | None = None) -> None:
+        """Report at ``node`` (its span is the reported code; ``end`` stretches it: a construct left as it is)."""
         offset = node if isinstance(node, int) else node.start_byte
         if self.is_frozen(offset, offset) and rule_id != "RB001":
             return
         line, col = line_col(self.data, offset)
         if any(f.line == line and f.col == col and f.rule_id == rule_id for f in self.store.findings):
             return  # one finding per place and rule
-        end = None if isinstance(node, int) else node.end_byte
+        if end is None and not isinstance(node, int):
+            end = node.end_byte
         self.store.finding(offset, rule_id, message, manual_step, severity, end)
 
     def result_findings(self) -> list[Finding]:
