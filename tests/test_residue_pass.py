@@ -170,7 +170,8 @@ def test_a_spelling_in_moved_code_is_located_where_it_was(tmp_path):
 
 def test_a_blocking_finding_covers_its_line_and_the_item_it_starts(tmp_path):
     """RB906 (a moved-body collision) covers the `read` it is reported at; an informational RB904
-    covers nothing; the other v3 methods of the impl the adapter leaves as it is are reported."""
+    covers nothing; the other v3 methods of the impl the adapter leaves as it is are reported (by the
+    adapter itself: RB906 at `init`, so nothing is left for the residue pass)."""
     crate = make(tmp_path / "crate", {
         "Cargo.toml": '[package]\nname = "src"\nversion = "0.1.0"\n\n[dependencies]\nrapidbyte-sdk = { path = "../sdk" }\n',
         "src/lib.rs": """\
@@ -208,7 +209,8 @@ def test_a_blocking_finding_covers_its_line_and_the_item_it_starts(tmp_path):
     init = next(n for n, text in enumerate(source, 1) if "async fn init" in text)
     rules = {(f.line, f.rule_id) for f in result.findings}
     assert (read, "RB906") in rules and (read + 1, "RB904") in rules
-    assert residue(result) == [("src/lib.rs", init, 14, "init", "RB406")]  # not `"emit-batch"` inside `read`
+    assert (init, "RB906") in rules
+    assert residue(result) == []  # and not `"emit-batch"` inside `read`
 
 
 # ------------------------------------------------------------------------------ commands and formats

@@ -482,9 +482,10 @@ def test_collision_with_a_method_in_a_file_the_prefilter_skips(tmp_path):
         {"src/lib.rs": "mod extra;\n" + SOURCE, "src/extra.rs": "impl crate::Demo {\n    fn read_stream(&self) {}\n}\n"},
     )
     out, findings = migrate(root)
-    assert [f.rule_id for f in findings if f.rule_id != "RB920"] == ["RB906"]
-    # the impl is left as it is; the residue pass lists its other v3 methods (RB920)
-    assert sorted(f.message.split("`")[1] for f in findings if f.rule_id == "RB920") == ["discover", "init"]
+    assert [f.rule_id for f in findings if f.rule_id != "RB920"] == ["RB906", "RB906", "RB906"]
+    # the impl is left as it is; its other v3 methods say so, each at its name (nothing left for RB920)
+    assert sorted(f.message.split("`")[1] for f in findings if "is left as it is" in f.message) == ["discover", "init"]
+    assert not [f for f in findings if f.rule_id == "RB920"]
     assert "async fn init(" in out["src/lib.rs"] and "async fn read(&mut self" in out["src/lib.rs"]
     assert "ctx.batch_emit(&b)" in out["src/lib.rs"]  # the leaf renames inside still apply
 
@@ -493,8 +494,9 @@ def test_impl_with_run_and_a_v3_method_is_reported(tmp_path):
     source = SOURCE.replace("async fn discover(", "async fn run(&mut self, ctx: &Context, r: RunRequest) -> X { todo!() }\n\n    async fn discover(")
     _, findings = one(tmp_path, source)
     assert sorted({f.rule_id for f in findings if f.rule_id != "RB920"}) == ["RB910"]
-    # `init` is left as it is with no finding of the adapter's own; the residue pass reports it
-    assert [f.message.split("`")[1] for f in findings if f.rule_id == "RB920"] == ["init"]
+    # `init` is left as it is, and says so (nothing left for RB920)
+    assert [f.message.split("`")[1] for f in findings if "is left as it is" in f.message] == ["init"]
+    assert not [f for f in findings if f.rule_id == "RB920"]
 
 
 def test_generic_impl_keeps_its_parameters(tmp_path):

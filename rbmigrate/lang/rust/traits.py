@@ -157,6 +157,9 @@ def analyze(plan: "FilePlan") -> list[Reshape]:
                     f"`{rm.method}` is a v3 role method, but this impl already has the v4 `run`",
                     f"Move its body into `{rm.helper}` and dispatch to it from `run`.",
                 )
+            _left_with(plan, methods, present, [fn for _, fn in present], "RB910",
+                       "this impl mixes the v4 `run` with v3 role methods",
+                       "Finish the impl by hand: `open` for `init`, the v3 role methods' bodies behind `run`.")
             continue
         ty = type_base(field(impl, "type"))
         taken = plan.facts.type_methods.get(ty, set())
@@ -169,6 +172,10 @@ def analyze(plan: "FilePlan") -> list[Reshape]:
                     f"`{ty}` already has an item named `{rm.helper}`; the body of `{rm.method}` cannot move there",
                     f"Rename the existing `{rm.helper}`, then run `rbmigrate apply` again.",
                 )
+            helpers = ", ".join(f"`{rm.helper}`" for rm, _ in clash)
+            _left_with(plan, methods, present, [fn for _, fn in clash], "RB906",
+                       f"the reshape of this impl into `run` waits for the clash on {helpers}",
+                       f"Rename the existing {helpers}, then run `rbmigrate apply` again.")
             continue
         bad = [fn for rm, fn in present if not _signature_ok(fn, rm)]
         if bad:
@@ -179,6 +186,9 @@ def analyze(plan: "FilePlan") -> list[Reshape]:
                     "this role method does not have the v3 signature `(&mut self, ctx, [stream])`",
                     "Reshape it into `run` by hand.",
                 )
+            _left_with(plan, methods, present, bad, "RB409",
+                       "the reshape of this impl into `run` waits for the role method without the v3 signature",
+                       "Reshape the impl into `open` and `run` by hand.")
             continue
         init = methods.get("init")
         if init is not None and "open" not in methods:
@@ -189,6 +199,17 @@ def analyze(plan: "FilePlan") -> list[Reshape]:
             out.append(Reshape(impl, role, sorted(present, key=lambda p: p[1].start_byte)))
             _require_names(plan, impl)
     return out
+
+
+def _left_with(plan: "FilePlan", methods: dict, present: list, reported: list, rule: str, why: str,
+               step: str) -> None:
+    """An impl whose reshape is blocked stays as it is: its other v3 lifecycle methods (`init`, the role
+    methods not reported yet) are reported too, each at its name, with what blocks them."""
+    role_methods = {rm.method for rm, _ in present}
+    for name, fn in methods.items():
+        if fn in reported or (name != "init" and name not in role_methods):
+            continue
+        plan.finding(field(fn, "name"), rule, f"`{name}` is left as it is: {why}", step)
 
 
 def _params(fn: "Node") -> list["Node"]:
