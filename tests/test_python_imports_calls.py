@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_python_helpers import migrate, untouched_bytes_identical
+from test_python_helpers import SOURCE_MANIFEST, migrate, untouched_bytes_identical
 
 # --- import forms -------------------------------------------------------------------------
 
@@ -502,3 +502,25 @@ def test_syntax_error_is_reported_with_location_and_file_left_untouched(tmp_path
     assert fres.error is not None and fres.error.kind == "parse"
     assert (fres.error.line, fres.error.col) == (3, 7)
     assert (folder / "app.py").read_bytes() == bad
+
+
+def test_a_payload_built_by_a_builtin_is_reported_not_a_crash(tmp_path):
+    """`json.dumps(dict(ENVELOPE, ...))`: `dict` and `str` resolve to Python builtins, which libcst's scope
+    analysis binds with no node (found by running `scan` over this repository's own test guests)."""
+    m = migrate(tmp_path, """\
+        import json
+
+        from wit_world import exports
+        from wit_world.imports import host
+
+        ENVELOPE = {"protocol_version": "2"}
+
+
+        class SourceConnector(exports.SourceConnector):
+            def run_read(self, ctx_json: str) -> None:
+                stream = json.loads(ctx_json)["stream_name"]
+                host.checkpoint(0, json.dumps(dict(ENVELOPE, stream_name=stream, payload={"records": 1})))
+                host.metric(json.dumps(str(stream)))
+        """, SOURCE_MANIFEST)
+    assert m.error is None
+    assert m.at("RB901") == ["12:39", "13:32"]  # each payload it cannot type, at the payload

@@ -71,7 +71,7 @@ def module_constant(ctx: MigrationContext, name: cst.Name) -> Constant | None:
     if a in found:
         return found[a]
     found[a] = None
-    target = a.node
+    target = getattr(a, "node", None)  # (a builtin has none)
     assign = ctx.parent(ctx.parent(target)) if isinstance(target, cst.Name) else None
     statement = ctx.parent(assign) if assign is not None else None
     if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and assign.targets[0].target is target
@@ -224,7 +224,7 @@ class CodeArgs:
         if isinstance(expr, cst.Name):
             scope = ctx.scope(expr)
             assignments = list(scope[expr.value]) if scope is not None else []
-            if len(assignments) == 1 and isinstance(assignments[0].node, cst.Name):
+            if len(assignments) == 1 and isinstance(getattr(assignments[0], "node", None), cst.Name):
                 assign = ctx.parent(ctx.parent(assignments[0].node))
                 if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
                     return self._member_expr(assign.value, spec)

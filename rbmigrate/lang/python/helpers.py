@@ -37,7 +37,8 @@ def module_function(ctx: MigrationContext, func: cst.CSTNode) -> cst.FunctionDef
         return None
     scope = ctx.scope(func)
     assignments = list(scope[func.value]) if scope is not None else []
-    if len(assignments) != 1 or not isinstance(assignments[0].node, cst.FunctionDef):
+    # (a builtin such as `str` is a BuiltinAssignment: it has no node)
+    if len(assignments) != 1 or not isinstance(getattr(assignments[0], "node", None), cst.FunctionDef):
         return None
     fdef = assignments[0].node
     return fdef if ctx.parent(fdef) is ctx.module else None

@@ -46,7 +46,7 @@ class LeftoverScan:
         scope = ctx.scope(fdef.body.body[0]) if fdef.body.body else None
         if scope is None:
             return
-        request = [a for a in scope.assignments["request"] if a.node is params[1]]
+        request = [a for a in scope.assignments["request"] if getattr(a, "node", None) is params[1]]
         if not request:
             return
         for ref in request[0].references:
@@ -130,7 +130,7 @@ class LeftoverScan:
         if param is None or not fdef.body.body:
             return
         scope = ctx.scope(fdef.body.body[0])
-        found = [a for a in scope.assignments[param.name.value] if a.node is param] if scope is not None else []
+        found = [a for a in scope.assignments[param.name.value] if getattr(a, "node", None) is param] if scope is not None else []
         for a in found:
             for ref in a.references:
                 self.use(ref.node, (), depth + 1)

@@ -80,7 +80,7 @@ def single_local(ctx: MigrationContext, name: cst.Name, kind: type) -> tuple[cst
     """
     scope = ctx.scope(name)
     assignments = [a for a in (scope[name.value] if scope is not None else []) if hasattr(a, "references")]
-    if not assignments or any(not isinstance(a.node, cst.Name) for a in assignments):
+    if not assignments or any(not isinstance(getattr(a, "node", None), cst.Name) for a in assignments):
         raise Unconvertible(name, f"`{name.value}` is not a local variable bound to a {kind.__name__.lower()} literal")
     a = _reaching(ctx, name, assignments)
     if a is None:
