@@ -42,7 +42,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import FileResult, PhaseTimes, UnitResult
+from .model import PhaseTimes, UnitResult
 
 FORMAT = 2
 MAGIC = b"rbmigrate-result-cache-%d\n" % FORMAT

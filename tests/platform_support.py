@@ -31,6 +31,20 @@ DEBIAN_PACKAGES = ("librust-serde-dev librust-serde-derive-dev librust-serde-jso
                    "librust-quote-dev librust-proc-macro2-dev librust-thiserror-dev librust-anyhow-dev")
 
 
+# v3 spellings of renamed items: present in the v3 crates, absent from the v4 crates (outside the
+# scaffold templates, which are strings and stay as they are).
+RENAMED = [
+    r"\bConnectorInfo\b", r"\bValidationResult\b", r"\bSocketReadResult\b", r"\bSocketWriteResult\b",
+    r"\bHostTcpStream\b", r"ProtocolVersion::V2\b", r"CheckpointKind::Dest\b", r"StateScope::Stream\b",
+    r"\bemit_batch(_impl)?\b", r"\bnext_batch(_impl)?\b", r"\bemit_dlq_record(_impl)?\b", r"\bconnect_tcp(_impl)?\b",
+    r"\bsocket_(read|write|close)(_impl)?\b", r"\bstate_compare_and_set\b", r"\bcheckpoint_impl\b", r"\bmetric_impl\b",
+    r"\brapidbyte_connector_(source|dest|transform)_connector\b", r"::(source|dest|transform)_connector::",
+    r"\bcall_discover\b", r"\bcall_run_(read|write|transform)\b", r"\bfn run_(read|write|transform)\(ctx_json",
+    r"rapidbyte::connector::types\b", r"rapidbyte::connector::host\b", r"connector::\{host, types\}",
+    r"::init\(config\)", r"async fn init\(",
+]
+
+
 def registry_crates() -> list[str]:
     """`name-version` of every registry package in the v3 lockfile."""
     lock = (V3 / "Cargo.lock").read_text()

@@ -20,8 +20,6 @@ into the checkout. Without cargo or the Debian crates the cargo tests skip, or f
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
 import subprocess
@@ -30,16 +28,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import skip_or_fail
+from platform_support import RENAMED, RUST, V3, V4, cargo_tools, run_cargo
+from platform_support import diagnostics as _messages
 
-REPO = Path(__file__).resolve().parents[1]
-RUST = REPO / "testdata" / "rust"
-V3 = RUST / "platform-v3"
-V4 = RUST / "platform-v4-expected"
 WORKSPACES = {"v3": V3, "v4": V4}
-DEBIAN_REGISTRY = Path("/usr/share/cargo/registry")
-DEBIAN_PACKAGES = ("librust-serde-dev librust-serde-derive-dev librust-serde-json-dev librust-syn-dev "
-                   "librust-quote-dev librust-proc-macro2-dev librust-thiserror-dev librust-anyhow-dev")
 
 # Names that merely contain a v3 name: they stay in both workspaces.
 LOOKALIKES = [
@@ -60,46 +52,13 @@ LOOKALIKES = [
     ("crates/rapidbyte-engine/src/journal.rs", '{"protocol_version":"2","connector_id":"dest"'),
 ]
 
-# v3 spellings of renamed items: present in the v3 crates, absent from the v4 crates (outside the
-# scaffold templates, which are strings and stay as they are).
-RENAMED = [
-    r"\bConnectorInfo\b", r"\bValidationResult\b", r"\bSocketReadResult\b", r"\bSocketWriteResult\b",
-    r"\bHostTcpStream\b", r"ProtocolVersion::V2\b", r"CheckpointKind::Dest\b", r"StateScope::Stream\b",
-    r"\bemit_batch(_impl)?\b", r"\bnext_batch(_impl)?\b", r"\bemit_dlq_record(_impl)?\b", r"\bconnect_tcp(_impl)?\b",
-    r"\bsocket_(read|write|close)(_impl)?\b", r"\bstate_compare_and_set\b", r"\bcheckpoint_impl\b", r"\bmetric_impl\b",
-    r"\brapidbyte_connector_(source|dest|transform)_connector\b", r"::(source|dest|transform)_connector::",
-    r"\bcall_discover\b", r"\bcall_run_(read|write|transform)\b", r"\bfn run_(read|write|transform)\(ctx_json",
-    r"rapidbyte::connector::types\b", r"rapidbyte::connector::host\b", r"connector::\{host, types\}",
-    r"::init\(config\)", r"async fn init\(",
-]
 
 
 # ---- helpers -------------------------------------------------------------------------------------
 
-def _registry_crates() -> list[str]:
-    """`name-version` of every registry package in the v3 lockfile."""
-    lock = (V3 / "Cargo.lock").read_text()
-    crates = []
-    for block in lock.split("[[package]]")[1:]:
-        if "source = " in block:
-            name = re.search(r'^name = "([^"]+)"', block, re.M).group(1)
-            version = re.search(r'^version = "([^"]+)"', block, re.M).group(1)
-            crates.append(f"{name}-{version}")
-    return crates
-
-
 @pytest.fixture(scope="module")
 def cargo() -> dict:
-    cargo_bin, rustc_bin = shutil.which("cargo"), shutil.which("rustc")
-    if cargo_bin is None or rustc_bin is None:
-        skip_or_fail("cargo/rustc are not installed")
-    missing = [c for c in _registry_crates() if not (DEBIAN_REGISTRY / c / "Cargo.toml").is_file()]
-    if missing:
-        skip_or_fail(f"Debian crates missing from {DEBIAN_REGISTRY}: {', '.join(missing)} "
-                     f"(apt-get install {DEBIAN_PACKAGES}; ./dev test does it as root)")
-    version = subprocess.run([rustc_bin, "-vV"], capture_output=True, text=True, check=True).stdout
-    host = re.search(r"^host: (\S+)$", version, re.M).group(1)
-    return {"bin": cargo_bin, "host": host}
+    return cargo_tools()
 
 
 @pytest.fixture(scope="session")
@@ -109,40 +68,9 @@ def target_dir(tmp_path_factory):
     shutil.rmtree(path, ignore_errors=True)  # a few hundred MB of build output: not kept for inspection
 
 
-def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def run_cargo(cargo: dict, target_dir: Path, workspace: Path, *args: str, host_target: bool = True):
-    """Runs cargo in `workspace`, asserting it wrote nothing into the checkout.
-
-    Each workspace gets its own target directory: cargo keys path crates by their path relative to
-    the workspace root and judges freshness by mtime, so the two workspaces (same crate names, same
-    layout) would otherwise reuse each other's artifacts.
-    """
-    env = dict(os.environ, CARGO_TARGET_DIR=str(target_dir / workspace.name), CARGO_TERM_COLOR="never", CARGO_INCREMENTAL="0",
-               CARGO_PROFILE_DEV_DEBUG="0")
-    env.pop("RUSTFLAGS", None)
-    cmd = [cargo["bin"], *args]
-    if host_target:
-        cmd += ["--target", cargo["host"]]
-    before = _snapshot(workspace)
-    proc = subprocess.run(cmd, cwd=workspace, env=env, capture_output=True, text=True, timeout=1200)
-    assert _snapshot(workspace) == before, f"{' '.join(args)} wrote into {workspace}"
-    return proc
-
-
 def diagnostics(stdout: str, level: str) -> list[str]:
-    found = []
-    for line in stdout.splitlines():
-        try:
-            msg = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if msg.get("reason") == "compiler-message" and msg["message"]["level"] == level:
-            found.append(msg["message"].get("rendered") or msg["message"]["message"])
-    return found
+    """The rendered compiler messages of one level."""
+    return [m.get("rendered") or m["message"] for m in _messages(stdout, level)]
 
 
 def _rs_files(root: Path):

@@ -372,7 +372,7 @@ class ImportPlanner:
                 module = ctx.names.module_renames[b.module][0]  # nothing is reached through it: its one v4 module
             else:
                 ctx.finding(b.literal, RULE, f"`{b.local}` imports the v3 module `{b.module}` dynamically, and nothing "
-                            "tells which v4 module it stands for", f"Import the v4 module(s) by hand.")
+                            "tells which v4 module it stands for", "Import the v4 module(s) by hand.")
                 continue
             literal = b.literal
             quote = literal.quote

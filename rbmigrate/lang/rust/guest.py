@@ -14,24 +14,17 @@ Both occur in hand-written glue and, mostly, in the glue a proc-macro emits with
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from ...ruletable import pascal, snake, split_params
+from ...ruletable import pascal, snake
 from .syntax import field, named, text
 from .vocab import ROLE_TRAITS
+from .wittypes import first_arg, rust_type
 
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
     from .plan import FilePlan
-
-_PRIMITIVES = {
-    "string": "String", "bool": "bool", "char": "char", "u8": "u8", "u16": "u16", "u32": "u32", "u64": "u64",
-    "s8": "i8", "s16": "i16", "s32": "i32", "s64": "i64", "f32": "f32", "f64": "f64", "float32": "f32",
-    "float64": "f64",
-}
-
 
 def plan_guest(plan: "FilePlan") -> None:
     if b"Guest" in plan.data:
@@ -104,7 +97,7 @@ def _guest_impl(plan: "FilePlan", impl: "Node") -> None:
         plan.finding(name, rule, what, step + f" WIT: `{fn.declaration}`")
         if "tuple<" in fn.result:
             for unit in _unit_returns(item):
-                plan.finding(unit, rule, f"the v4 `{new}` returns `{rust_type(_ok_type(fn.result), _owners(plan))}`; "
+                plan.finding(unit, rule, f"the v4 `{new}` returns `{rust_type(first_arg(fn.result), _qualified(plan))}`; "
                              "this returns `()`", "Return the session and the open-info.")
 
 
@@ -143,47 +136,18 @@ def _unit_returns(item: "Node") -> list["Node"]:
     return out
 
 
-def _ok_type(result: str) -> str:
-    m = re.fullmatch(r"result<(.*)>", result.strip(), re.S)
-    return _split_args(m.group(1))[0] if m else result
-
-
-def _owners(plan: "FilePlan") -> dict[str, str]:
-    return plan.ctx.rules.wit("v4").type_owner
+def _qualified(plan: "FilePlan"):
+    """Named WIT types as the v4 bindings spell them: through their interface module (`core_types::OpenInfo`)."""
+    owners = plan.ctx.rules.wit("v4").type_owner
+    return lambda wit: f"{snake(owners[wit])}::{pascal(wit)}" if wit in owners else pascal(wit)
 
 
 def rust_signature(plan: "FilePlan", fn) -> str:
     """``fn open(config_json: String) -> Result<(core_types::Session, core_types::OpenInfo), …>`` from a WIT function."""
-    owners = _owners(plan)
-    params = ", ".join(f"{snake(p.name)}: {rust_type(p.type, owners)}" for p in fn.params)
-    result = f" -> {rust_type(fn.result, owners)}" if fn.result else ""
+    name = _qualified(plan)
+    params = ", ".join(f"{snake(p.name)}: {rust_type(p.type, name)}" for p in fn.params)
+    result = f" -> {rust_type(fn.result, name)}" if fn.result else ""
     return f"fn {snake(fn.name)}({params}){result}"
-
-
-def rust_type(wit: str, owners: dict[str, str]) -> str:
-    """A WIT type as the Rust bindings spell it (named types through their v4 interface module)."""
-    wit = wit.strip()
-    if wit == "_":
-        return "()"
-    m = re.fullmatch(r"([a-z]+)<(.*)>", wit, re.S)
-    if m is not None:
-        kind, args = m.group(1), [rust_type(a, owners) for a in _split_args(m.group(2))]
-        if kind == "list":
-            return f"Vec<{args[0]}>"
-        if kind == "option":
-            return f"Option<{args[0]}>"
-        if kind == "result":
-            return f"Result<{', '.join(args)}>"
-        if kind == "tuple":
-            return "(" + ", ".join(args) + ")"
-    if wit in _PRIMITIVES:
-        return _PRIMITIVES[wit]
-    owner = owners.get(wit)
-    return f"{snake(owner)}::{pascal(wit)}" if owner else pascal(wit)
-
-
-def _split_args(s: str) -> list[str]:
-    return [a.strip() for a in split_params(s)]
 
 
 # ------------------------------------------------------------------ <T as Role>::method

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...ruletable import RuleTable, pascal, per_table, snake
+from .wittypes import first_arg, rust_type
 
 CALL = "call_"  # wasmtime bindgen: export `run-read` is called through `call_run_read`
 GONE = "RB410"  # the finding on a guest call v4 folds into `call_run` (rules/rust.toml)
@@ -111,7 +112,7 @@ def _fields(pkg, record) -> dict[str, str]:
 def _summary_field(pkg, fn, phase: str) -> str:
     """Where a phase's result is in what the v4 function returns: ``RunSummary.read`` (`Option<ReadSummary>`), and
     the one field of that record when it has one (``discover``: ``catalog_json``); "" when there is no such field."""
-    ok = _split_args(fn.result[fn.result.index("<") + 1 : -1])[0] if fn.result.startswith("result<") else fn.result
+    ok = first_arg(fn.result)
     summary = pkg.type(ok)
     if not phase or summary is None or summary.kind != "record" or phase not in summary.members:
         return ""
@@ -160,45 +161,9 @@ def _signature(pkg, fn) -> str:
     return f"{CALL}{snake(fn.name)}({params}) -> wasmtime::Result<{result}>"
 
 
-def _split_args(inner: str) -> list[str]:
-    out, depth, cur = [], 0, ""
-    for ch in inner:
-        if ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-            continue
-        depth += ch == "<"
-        depth -= ch == ">"
-        cur += ch
-    if cur.strip():
-        out.append(cur.strip())
-    return out
-
-
-_PRIMITIVES = {"bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char"}
-
-
 def _rust(pkg, wit: str, arg: bool = False) -> str:
-    """A WIT type as wasmtime's host bindings spell it (records and strings by reference as arguments)."""
-    wit = wit.strip()
-    if wit == "_":
-        return "()"
-    if "<" in wit and wit.endswith(">"):
-        head, inner = wit[: wit.index("<")], wit[wit.index("<") + 1 : -1]
-        parts = [_rust(pkg, p) for p in _split_args(inner)]
-        if head == "result":
-            return f"Result<{', '.join(parts)}>"
-        if head == "option":
-            return f"Option<{parts[0]}>"
-        if head == "tuple":
-            return f"({', '.join(parts)})"
-        if head == "list":
-            return f"&[{parts[0]}]" if arg else f"Vec<{parts[0]}>"
-        return wit
-    if wit == "string":
-        return "&str" if arg else "String"
-    if wit in _PRIMITIVES:
-        return wit.replace("s", "i", 1) if wit[0] == "s" else wit
-    t = pkg.type(wit.lstrip("%"))
-    name = pascal(wit)
-    return f"&{name}" if arg and t is not None and t.kind in ("record", "variant", "resource") else name
+    """A WIT type as wasmtime's host bindings spell it (strings, lists and records by reference as arguments)."""
+    def by_ref(name: str) -> bool:
+        t = pkg.type(name)
+        return t is not None and t.kind in ("record", "variant", "resource")
+    return rust_type(wit, borrowed=by_ref if arg else None)

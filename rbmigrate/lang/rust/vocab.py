@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ...ruletable import RuleTable, bindgen_accessor, pascal, per_table, snake
 from .guestvocab import guest_vocab
+from .wittypes import rust_type
 
 # the v4 SDK's new records and the v3 summaries they go beside (newapi.py: RB307, RB308)
 NEW_RECORDS = ("RunPhase", "RunRequest", "RunSummary")
@@ -233,15 +234,6 @@ def _build(table: RuleTable) -> Vocab:
 
 
 _EMPTY = {"list": "Vec::new()", "option": "None"}  # the empty value of a field v4 adds, by its WIT type
-
-
-def rust_type(wit: str) -> str:
-    """The Rust spelling of a simple WIT type (``list<string>`` → ``Vec<String>``)."""
-    wit = wit.strip()
-    for kind, rust in (("list", "Vec"), ("option", "Option")):
-        if wit.startswith(kind + "<") and wit.endswith(">"):
-            return f"{rust}<{rust_type(wit[len(kind) + 1 : -1])}>"
-    return {"string": "String"}.get(wit, wit if wit[:1] in "uifb" and wit.isalnum() else pascal(wit))
 
 
 def _literal_changes(table: RuleTable, v: Vocab) -> dict[str, LiteralChange]:
