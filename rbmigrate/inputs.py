@@ -32,10 +32,6 @@ def depends_on(*paths: "os.PathLike[str] | str") -> None:
         _stack[-1].update(os.path.abspath(os.fspath(p)) for p in paths)
 
 
-def recording_active() -> bool:
-    return bool(_stack)
-
-
 @contextmanager
 def recording() -> Iterator[set[str]]:
     """Collect the paths declared inside the block (nested recordings also report to the outer one)."""

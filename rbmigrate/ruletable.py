@@ -305,11 +305,6 @@ class RuleTable:
         """v3 type name → rename, for types whose name changes."""
         return {r.old.wit: r for r in self.renames if r.item == "type"}
 
-    @functools.cached_property
-    def function_moves(self) -> dict[tuple[str, str], Rename]:
-        """(v3 interface, v3 function) → rename, for every function a rule renames or moves."""
-        return {(r.interface, r.old.wit): r for r in self.renames if r.item == "function"}
-
     # --- type owners ----------------------------------------------------------
 
     @functools.cached_property

@@ -28,6 +28,20 @@ def line_col(data: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
+def offset_of(data: bytes, line: int, col: int) -> int:
+    """The byte offset of a 1-based line and (character) column: the inverse of :func:`line_col` (a BOM is
+    not a column of line 1)."""
+    start = len(BOM) if line == 1 and data.startswith(BOM) else 0
+    for _ in range(line - 1):
+        nl = data.find(b"\n", start)
+        if nl < 0:
+            return len(data)
+        start = nl + 1
+    end = data.find(b"\n", start)
+    text = data[start : len(data) if end < 0 else end].decode("utf-8", "replace")
+    return start + len(text[: max(col - 1, 0)].encode("utf-8"))
+
+
 def newline_of(data: bytes) -> str:
     """The file's line ending: ``"\\r\\n"`` if its first line ends so, else ``"\\n"``."""
     first = data.find(b"\n")

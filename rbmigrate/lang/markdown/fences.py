@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ...edits import apply_edits, normalize
 from ...model import Edit, Finding
-from ...textio import newline_of
+from ...textio import newline_of, offset_of
 from ..base import FileContext, ParseError, UnitContext, get_adapter
 from . import fragments
 from .codespan import Change, Note
@@ -177,7 +177,7 @@ def _through_adapter(v: DocVocab, language: str, fence: Fence, fctx: FileContext
     for f in found:
         if f.line <= prelude_lines:
             continue
-        offset = _content_offset(fence.content, f.line - prelude_lines, f.col)
+        offset = offset_of(fence.content, f.line - prelude_lines, f.col)
         findings.append((fence.to_file(offset), f))
     # v3 spellings the adapter neither changed nor reported (a snippet's local names, prose in comments)
     text = fence.content.decode("utf-8", "replace")
@@ -205,18 +205,6 @@ def _outside_prelude(e: Edit, skip: int, source: bytes) -> bool:
                                        for line in e.replacement.splitlines()):
         return False  # an import the adapter adds after the prelude's imports
     return True
-
-
-def _content_offset(content: bytes, line: int, col: int) -> int:
-    pos = 0
-    for _ in range(line - 1):
-        nxt = content.find(b"\n", pos)
-        if nxt < 0:
-            return len(content)
-        pos = nxt + 1
-    end = content.find(b"\n", pos)
-    text = content[pos : len(content) if end < 0 else end].decode("utf-8", "replace")
-    return pos + len(text[: max(col - 1, 0)].encode("utf-8"))
 
 
 def _to_file(fence: Fence, e: Edit) -> Edit:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ...inputs import depends_on
 from ...model import Action, Edit, Finding, Severity
-from ...textio import BOM, line_col
+from ...textio import BOM, line_col, offset_of
 from ..base import Adapter, FileContext, ParseError, UnitContext
 
 BINDINGS_DIR = "wit_world"
@@ -211,8 +211,8 @@ def typecheck_unit(root: Path, by_path: dict, rules, options, result, manifest: 
                                                     before=data)
             new.append(fres)
         after = fres.after if fres.changed else fres.before
-        offset = typecheck.offset_of(after, error.line, error.col)
-        taken = {typecheck.line_of(after, typecheck.carry(typecheck.offset_of(fres.before, f.line, f.col), fres.edits))
+        offset = offset_of(after, error.line, error.col)
+        taken = {typecheck.line_of(after, typecheck.carry(offset_of(fres.before, f.line, f.col), fres.edits))
                  for f in fres.findings} if fres.changed else {f.line for f in fres.findings}
         if error.line in taken:
             continue

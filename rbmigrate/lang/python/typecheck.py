@@ -213,19 +213,6 @@ def check(files: dict[str, bytes], world: str, table: RuleTable, cache_dir: Path
 # --- positions: findings are located in the text a file had when it was read ----------------------------
 
 
-def offset_of(data: bytes, line: int, col: int) -> int:
-    """The byte offset of a 1-based line and (character) column."""
-    start = 0
-    for _ in range(line - 1):
-        nl = data.find(b"\n", start)
-        if nl < 0:
-            return len(data)
-        start = nl + 1
-    end = data.find(b"\n", start)
-    text = data[start:len(data) if end < 0 else end].decode("utf-8", "replace")
-    return start + len(text[: max(col - 1, 0)].encode("utf-8"))
-
-
 def line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 

@@ -118,10 +118,6 @@ class Package:
         t = self.type(name)
         return t.members if t is not None and t.kind == "enum" else ()
 
-    def function_owner(self, name: str) -> str | None:
-        """The interface declaring a function (first one, in declaration order)."""
-        return next((i.name for i in self.interfaces.values() if name in i.functions), None)
-
     @functools.cached_property
     def identifiers(self) -> frozenset[str]:
         """Every identifier the package spells (for "is this a v4 name?")."""
