@@ -8,6 +8,7 @@ migration (mutants).
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import re
 import shutil
@@ -214,3 +215,32 @@ def test_a_type_error_on_a_line_with_a_finding_is_not_repeated(tmp_path, rb_cach
     result = _apply(root, typecheck=True, cache_dir=rb_cache_dir)
     lines = [(f.line, f.rule_id) for f in result.findings if f.severity.value == "error"]
     assert [r for _line, r in lines] == ["RB907"], lines  # the v3 call stays (RB907); mypy has nothing to add
+
+
+def test_parallel_type_checks_never_share_a_mypy_cache(tmp_path):
+    """mypy's cache is not safe for concurrent writers (CI once saw an INTERNAL ERROR when verify type-checked
+    two connectors of different worlds at once): each run holds its own slot of the cache."""
+    from rbmigrate.lang.python.typecheck import _SLOTS, _cache_slot
+
+    with _cache_slot(tmp_path) as first, _cache_slot(tmp_path) as second:
+        assert first != second and first.parent == second.parent == tmp_path / "mypy"
+    with _cache_slot(tmp_path) as again:
+        assert again == first  # released: the next run reuses the warm slot
+    with contextlib.ExitStack() as stack:
+        held = [stack.enter_context(_cache_slot(tmp_path)) for _ in range(_SLOTS)]
+        assert len(set(held)) == _SLOTS
+
+
+def test_concurrent_type_checks_of_two_worlds_agree(migrated, rb_cache_dir):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rbmigrate.lang.python import typecheck
+    from rbmigrate.ruletable import default_table
+
+    table = default_table()
+    jobs = [(migrated / name, "rapidbyte-" + json.loads((migrated / name / "manifest.json").read_text())["role"])
+            for name in (NAME, *PIPELINE)] * 2
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        results = list(pool.map(lambda job: typecheck.check(typecheck.connector_files(job[0]), job[1], table,
+                                                            rb_cache_dir), jobs))
+    assert results == [[]] * len(jobs)

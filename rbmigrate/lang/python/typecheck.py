@@ -14,13 +14,18 @@ Errors in code that never touches the protocol are the connector's own (they wer
 reported; nor is an error on a line that already has a finding.
 
 The bindings are generated once per world and componentize-py version and kept in the cache
-(``CACHE/bindings/<key>/``); mypy's own cache is ``CACHE/mypy/``.
+(``CACHE/bindings/<key>/``). mypy's own cache is not safe for concurrent writers (verify type-checks its
+connectors in parallel, and batch workers share one cache), so it is split into slots ``CACHE/mypy/<n>/``:
+each run takes the first slot whose ``flock`` it gets. A run that mypy aborts with an internal error is
+retried once with a throwaway cache.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
+import fcntl
 import hashlib
 import os
 import re
@@ -101,6 +106,39 @@ def connector_files(root: Path) -> dict[str, bytes]:
     return out
 
 
+_SLOTS = 8  # more parallel type checks than this wait for a slot
+
+
+@contextlib.contextmanager
+def _cache_slot(cache_dir: Path):
+    """A mypy cache directory no other rbmigrate process is using (see the module doc)."""
+    root = Path(cache_dir) / "mypy"
+    root.mkdir(parents=True, exist_ok=True)
+    fd = -1
+    for n in range(_SLOTS + 1):
+        slot = n % _SLOTS
+        fd = os.open(root / f"{slot}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        try:  # every slot busy: the last try waits for slot 0
+            fcntl.flock(fd, fcntl.LOCK_EX if n == _SLOTS else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            os.close(fd)
+    try:
+        yield root / str(slot)
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _mypy(work: Path, files: dict[str, bytes], bindings: Path, mypy_cache: Path) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "mypy", "--check-untyped-defs", "--ignore-missing-imports",
+           "--follow-imports=silent", "--show-column-numbers", "--show-error-codes", "--no-error-summary",
+           "--hide-error-context", "--no-color-output", "--no-pretty", "--explicit-package-bases",
+           "--cache-dir", str(mypy_cache), *sorted(files)]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH", "PYTHONHOME")}
+    env["MYPYPATH"] = str(bindings)
+    return subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env, check=False)
+
+
 def run_mypy(files: dict[str, bytes], bindings: Path, cache_dir: Path) -> list[TypeError_]:
     """mypy over ``files`` (relative path -> text) with ``bindings`` on its search path."""
     if not mypy_available():
@@ -110,13 +148,10 @@ def run_mypy(files: dict[str, bytes], bindings: Path, cache_dir: Path) -> list[T
         for rel, data in files.items():
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
             (work / rel).write_bytes(data)
-        cmd = [sys.executable, "-m", "mypy", "--check-untyped-defs", "--ignore-missing-imports",
-               "--follow-imports=silent", "--show-column-numbers", "--show-error-codes", "--no-error-summary",
-               "--hide-error-context", "--no-color-output", "--no-pretty", "--explicit-package-bases",
-               "--cache-dir", str(Path(cache_dir) / "mypy"), *sorted(files)]
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH", "PYTHONHOME")}
-        env["MYPYPATH"] = str(bindings)
-        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env, check=False)
+        with _cache_slot(cache_dir) as slot:
+            proc = _mypy(work, files, bindings, slot)
+        if proc.returncode not in (0, 1) and "INTERNAL ERROR" in proc.stdout + proc.stderr:
+            proc = _mypy(work, files, bindings, Path(tmp) / "mypy-cache")  # a cache mypy cannot read
     if proc.returncode not in (0, 1):
         raise TypeCheckUnavailable(f"mypy failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-500:]}")
     out = []
