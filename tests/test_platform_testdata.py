@@ -203,3 +203,31 @@ def test_readme_citations_hold():
         if int(line) > len(lines) or code.replace("\\|", "|") not in lines[int(line) - 1]:
             bad.append(f"{rel}:{line} does not hold {code!r}")
     assert bad == []
+
+
+def _helper_tree(tmp_path, caller_of_helper: str) -> Path:
+    src = tmp_path / "theirs" / "src"
+    src.mkdir(parents=True)
+    (src / "lib.rs").write_text(
+        "pub fn reported(level: Level) -> u32 {\n    wire(level)\n}\n\n"
+        f"pub fn {caller_of_helper}(level: Level) -> u32 {{\n    wire(level)\n}}\n\n"
+        "pub fn typed(level: Level) -> Wire {\n    level.into()\n}\n")
+    return tmp_path / "theirs"
+
+
+@pytest.mark.parametrize("other_caller, accepted", [("reported_too", True), ("silent", False)])
+def test_new_helpers_count_only_when_spots_alone_use_them(tmp_path, other_caller, accepted):
+    """The harness rule behind issue 13's "apart from those spots": a new helper (or `From` conversion) the
+    hand migration wrote belongs to the spots only if nothing else uses it."""
+    from platform_support import Hunk, new_items_for_spots
+
+    theirs = _helper_tree(tmp_path, other_caller)
+    spots = {"src/lib.rs": {"reported", "reported_too", "typed"}}
+    helper = Hunk("src/lib.rs", (9, 10), (), ("", "fn wire(level: Level) -> u32 {", "    level as u32", "}"))
+    assert new_items_for_spots(helper, theirs, spots) is accepted
+    conversion = Hunk("src/lib.rs", (9, 10), (), ("impl From<Level> for Wire {", "    fn from(l: Level) -> Wire {",
+                                                  "        Wire(l as u32)", "    }", "}"))
+    assert new_items_for_spots(conversion, theirs, spots) is True
+    assert new_items_for_spots(conversion, theirs, {"src/lib.rs": {"reported"}}) is False  # `typed` is no spot
+    changed = Hunk("src/lib.rs", (2,), ("    wire(level)",), ("    fn wire() {}",))
+    assert new_items_for_spots(changed, theirs, spots) is False  # a changed line is never "new code"

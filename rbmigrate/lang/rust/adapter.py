@@ -38,6 +38,16 @@ class ParsedRust:
         self.errors = errors  # ERROR/MISSING nodes in the input: always 0 (a file with one is a parse error)
 
 
+def _state_store(root: Path, v) -> "re.Pattern | None":
+    """A pattern for the definitions of a protocol crate's items that the workspace's guest glue keeps its
+    state in (None when there are none: the usual case, decided from the workspace's cached index)."""
+    names = {name.rpartition("::")[2] for items in workspace.state_uses(root, protocol_names(v)).values()
+             for name in items}
+    if not names:
+        return None
+    return re.compile(rb"\b(?:fn|struct|enum|type)\s+(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+
+
 class RustAdapter(Adapter):
     name = "rust"
 
@@ -55,8 +65,11 @@ class RustAdapter(Adapter):
 
         v = vocab(default_table())
         keep = [self.prefilter(data) for data in files]
+        store = _state_store(root, v)
+        if store is not None:  # the items workspace glue keeps its state in (guest.plan_state_store)
+            keep = [k or store.search(data) is not None for data, k in zip(files, keep)]
         # only a file the prefilter lets through is ever parsed, so only such a file can lead to anything
-        if not any(v.v3_text(data) for data, k in zip(files, keep) if k):
+        elif not any(v.v3_text(data) for data, k in zip(files, keep) if k):
             return [False] * len(files)
         return keep
 
@@ -115,6 +128,7 @@ class RustAdapter(Adapter):
         ws = workspace.load(unit.root, protocol_names(facts.vocab))
         facts.protocol_crates = ws.protocol
         facts.crate_root = Path(unit.root)
+        facts.state_uses = workspace.state_uses(unit.root, protocol_names(facts.vocab))
         facts.is_sdk = _package_name(unit.root) == SDK_PACKAGE or ws.is_protocol(unit.root) or (
             {"Source", "Destination", "Transform"} <= traits_seen and "Context" in structs_seen
         )
@@ -194,6 +208,7 @@ def run_concerns(plan: FilePlan, snippets: list) -> None:
     methods.plan_methods(plan)
     guestcalls.plan_guest_calls(plan)
     guest.plan_guest(plan)
+    guest.plan_state_store(plan)
     macros.plan_macros(plan)
     paths.plan_paths(plan)
     literals.plan_literals(plan)

@@ -93,7 +93,9 @@ def rewrite_span(plan: "FilePlan", span: str) -> list[tuple[int, int, str, str]]
 
 
 def plan_docs(plan: "FilePlan") -> None:
-    for comment in plan.captures.get("comment", ()):
+    comments = plan.captures.get("comment", ())
+    _payload_prose(plan, comments)
+    for comment in comments:
         raw = comment.text
         if b"`" not in raw:
             continue
@@ -107,6 +109,12 @@ def plan_docs(plan: "FilePlan") -> None:
                 plan.finding(span_start, gone.rule_id, f"`{span}` names a v3 role method; v4 has `{gone.role}::run`",
                              f"Say `{gone.role}::run` (phase `{gone.summary}`) in this comment.")
                 continue
+            split = _split_interface(plan, span, body[: m.start()], body[m.end():])
+            if split is not None:
+                plan.finding(span_start, split[1], f"`{span}` names the v3 interface that v4 splits into {split[0]}",
+                             f"Name the v4 interface this comment means ({split[0]}).", severity="warning",
+                             end=span_start + len(span.encode("utf-8")))
+                continue
             contextual = _in_context(plan, span, body[: m.start()], body[m.end():])
             if contextual is not None:
                 plan.edit((span_start, span_start + len(span.encode("utf-8"))), *contextual, code=False)
@@ -117,13 +125,56 @@ def plan_docs(plan: "FilePlan") -> None:
                 plan.edit((bs, be), new, rule, code=False)
 
 
+_JSON = re.compile(r"\bJSON\b", re.I)
+
+
+def _paragraphs(comments) -> list[list]:
+    """Doc comments grouped the way Markdown reads them: consecutive lines of one kind (`///`, `//!`), split
+    at a blank line."""
+    out: list[list] = []
+    prev = None
+    for c in comments:
+        head = c.text[:3]
+        if head not in (b"///", b"//!") or not c.text[3:].strip():
+            prev = None
+            continue
+        if prev is not None and prev.text[:3] == head and c.start_point[0] == prev.start_point[0] + 1:
+            out[-1].append(c)
+        else:
+            out.append([c])
+        prev = c
+    return out
+
+
+def _payload_prose(plan: "FilePlan", comments) -> None:
+    """A doc paragraph that describes the JSON payload of a host call v4 types (RB901): "JSON envelopes for
+    `checkpoint` and `metric`". Never rewritten (prose); reported at the paragraph with the v4 records. The
+    v4 spellings count too, so the finding stays on the migrated text."""
+    payloads = plan.vocab.json_payloads
+    if not payloads:
+        return
+    for para in _paragraphs(comments):
+        text = "\n".join(c.text.decode("utf-8", "replace") for c in para)
+        if not _JSON.search(text):
+            continue
+        named = dict.fromkeys(m.group(1) for m in _SPAN.finditer(text) if m.group(1).rstrip("()") in payloads)
+        if not named:
+            continue
+        records = ", ".join(dict.fromkeys(f"`{payloads[n.rstrip('()')]}`" for n in named))
+        plan.finding(para[0].start_byte, "RB901",
+                     f"this comment describes the v3 JSON payload of {', '.join(f'`{n}`' for n in named)}; "
+                     f"v4 passes a typed {records}",
+                     f"Reword it for v4: the host call takes {records}, not a JSON string.", severity="warning",
+                     end=para[-1].end_byte)
+
+
 _INTERFACE_AFTER = re.compile(r"^\s+(?:interface|imports?|functions?)\b")
-_WIT_BEFORE = re.compile(r"\bWIT\s+$")
+_WIT_BEFORE = re.compile(r"\b(?:WIT|world['’]s)\s+$")
 
 
 def _in_context(plan: "FilePlan", span: str, before: str, after: str) -> tuple[str, str] | None:
     """Spans whose meaning the prose around them settles: "the WIT `host` interface" (an interface name that
-    is also a word), a lone `init` in the SDK's own docs, and an intra-doc link to a renamed function of the SDK's host_ffi module (`[`metric`]` in
+    is also a word; "one world's `types`"), a lone `init` in the SDK's own docs, and an intra-doc link to a renamed function of the SDK's host_ffi module (`[`metric`]` in
     its own docs links the function defined there)."""
     v = plan.vocab
     if span in v.wit_interfaces and "-" not in span and span.replace("-", "_") not in v.split:
@@ -138,6 +189,19 @@ def _in_context(plan: "FilePlan", span: str, before: str, after: str) -> tuple[s
             and plan.scopes.module_path[-1:] == ("host_ffi",) and span in v.host_imports_renames):
         return v.host_imports_renames[span]
     return None
+
+
+def _split_interface(plan: "FilePlan", span: str, before: str, after: str) -> tuple[str, str] | None:
+    """"the WIT `types` interface", "one world's `types`": an interface v4 splits has no one new name
+    (its v4 interfaces, worded, and the rule)."""
+    v = plan.vocab
+    if span not in v.wit_interfaces or "-" in span or span not in v.split:
+        return None
+    if not (_INTERFACE_AFTER.match(after) or _WIT_BEFORE.search(before)):
+        return None
+    owners = sorted({owner for *_, owner in v.item_moves[span].values()})
+    kebab = [o.replace("_", "-") for o in owners]
+    return ", ".join(f"`{o}`" for o in kebab[:-1]) + f" and `{kebab[-1]}`", v.wit_interfaces[span][1]
 
 
 def _removed_role_method(plan: "FilePlan", span: str):

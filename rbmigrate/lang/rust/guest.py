@@ -8,6 +8,12 @@
 - ``<T as ::rapidbyte_sdk::Source>::init(config)`` → ``::open(config)`` (RB406); a call of a role
   method that moves into ``run`` (``<T as Source>::read(…)``) is reported with its rule.
 
+- the guest's state store: the functions (and the state type) that export glue hands its static
+  state slot to, in any crate of the workspace (``rt::with_state(&#slot, …)`` in the macro crate reaches
+  ``rapidbyte_sdk::__private::with_state``; :func:`.workspace.state_uses`). v3 keeps one opened connector
+  per instance; v4 ``open`` returns a session that later calls name, so the store must be keyed by it:
+  each such item is reported (review) with the exports that use it.
+
 Both occur in hand-written glue and, mostly, in the glue a proc-macro emits with ``quote!``
 (:mod:`.macrobody` runs this concern on macro bodies too).
 """
@@ -35,6 +41,43 @@ def plan_guest(plan: "FilePlan") -> None:
             prefix = field(path, "path")
             if prefix is not None and prefix.type == "bracketed_type":
                 _qualified_call(plan, path, prefix)
+
+
+# ------------------------------------------------------------------ the state store
+
+
+def plan_state_store(plan: "FilePlan") -> None:
+    uses = plan.facts.state_uses.get(plan.scopes.module_path) if plan.facts.state_uses else None
+    if not uses:
+        return
+    for item in named(plan.root):
+        name = field(item, "name")
+        if item.type in ("function_item", "struct_item", "enum_item", "type_item") and name is not None:
+            if text(name) in uses:
+                _report_state(plan, name, text(name), uses[text(name)])
+        elif item.type == "impl_item" and field(item, "trait") is None and field(item, "body") is not None:
+            owner = field(item, "type")
+            base = text(field(owner, "type") if owner.type == "generic_type" else owner)
+            for fn in named(field(item, "body")):
+                fn_name = field(fn, "name") if fn.type == "function_item" else None
+                if fn_name is not None and f"{base}::{text(fn_name)}" in uses:
+                    _report_state(plan, fn_name, f"{base}::{text(fn_name)}", uses[f"{base}::{text(fn_name)}"])
+
+
+def _report_state(plan: "FilePlan", name: "Node", shown: str, uses) -> None:
+    rules = {fn: rule for (_iface, fn), (rule, *_rest) in _exports(plan).items()}
+    exports = list(dict.fromkeys(u.export for u in uses))
+    rule = min((rules[e] for e in exports if e in rules), default=None)
+    if rule is None:
+        return
+    sites = ", ".join(u.where for u in uses[:3]) + (", …" if len(uses) > 3 else "")
+    what = "is the opened connector's state" if shown[:1].isupper() and "::" not in shown else "keeps the opened connector"
+    plural = "s" if len(exports) > 1 else ""
+    plan.finding(name, rule, f"`{shown}` {what} for the v3 guest export{plural} {', '.join(f'`{e}`' for e in exports)} "
+                 f"({sites}): in v4 `open` returns a session that every later call names",
+                 "Key this state by the session: `open` stores the opened connector under a new session and "
+                 "returns it; `validate`, `run` and `close` look it up by the session they are given (and fail "
+                 "on an unknown one).", severity="warning")
 
 
 # ------------------------------------------------------------------ impl Guest

@@ -312,6 +312,7 @@ class CrateFacts:
     other_fields: set[str] = field(default_factory=set)
     type_methods: dict[str, set[str]] = field(default_factory=dict)
     host_impl_types: set[str] = field(default_factory=set)  # types implementing a binding `Host` trait
+    state_uses: dict = field(default_factory=dict)  # module → {item: workspace.StateUse…}: the guest's state store
     max_width: int = 100
     struct_lit_width: int = 18
     chain_width: int = 60

@@ -110,6 +110,8 @@ class Vocab:
     type_owners: dict[str, str] = field(default_factory=dict)  # SDK-only type rename -> its SDK module
     literals: dict[str, LiteralChange] = field(default_factory=dict)  # v3 type (Pascal) -> its literal change
     payloads: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # host fn -> (v4 record, v3/v4 arity)
+    # every spelling (v3, v4; kebab, snake) of a host fn whose v3 JSON payload is a typed v4 record -> the record
+    json_payloads: dict[str, str] = field(default_factory=dict)
     codes: dict[str, tuple[int, str]] = field(default_factory=dict)  # host fn -> (index of the coded param, v4 enum)
     log_levels: tuple[str, ...] = ()
     v3_idents: frozenset[str] = frozenset()  # identifiers that are v3 names (for strings and comments)
@@ -208,6 +210,9 @@ def _build(table: RuleTable) -> Vocab:
         payload = table.payloads.get(rename.old.wit)
         if payload is not None:
             v.payloads[rename.old.snake] = (payload.record, len(old_fn.params), len(new_fn.params) if new_fn else 1)
+            if payload.v3_form == "json":
+                for name in (rename.old.wit, rename.new.wit):
+                    v.json_payloads[name] = v.json_payloads[snake(name)] = payload.record
         codes = table.integer_codes.get(rename.old.wit)
         if codes is not None:
             v.codes[rename.old.snake] = (old_fn.param_names.index(codes.param), codes.enum)
@@ -303,7 +308,7 @@ class V3Text:
             (["@3.0.0"], r"rapidbyte:connector(?:/%?[a-z][a-z0-9-]*)?@3\.0\.0"),
             # a v3 interface named in prose, in a code span (docs.py renames it: "the WIT `host` interface")
             (["`"], r"`(?:" + "|".join(sorted(re.escape(w) for w in v.wit_interfaces if "-" not in w)) +
-             r")`\s+(?:interface|imports?|functions?)\b|\bWIT\s+`(?:" +
+             r")`\s+(?:interface|imports?|functions?)\b|\b(?:WIT|world['’]s)\s+`(?:" +
              "|".join(sorted(re.escape(w) for w in v.wit_interfaces if "-" not in w)) + r")`"),
             (["init"], r"\bfn\s+init\b"),
             (["connector"], r"connector" + _SEP + "::"),
@@ -313,6 +318,9 @@ class V3Text:
             (list(SUMMARIES), r"\bstruct\s+(?:" + "|".join(SUMMARIES) + r")\b|\bpub\s+use\b[^;]*\b(?:" +
              "|".join(SUMMARIES) + r")\b"),
             (["impl ConnectorError"], r"\bimpl\s+ConnectorError\b"),
+            # a doc comment on the JSON payload of a host call v4 types (docs.py, RB901)
+            (["JSON", "json", "Json"], r"//[/!][^\n]*`(?:" + "|".join(sorted(map(re.escape, v.json_payloads))) +
+             r")(?:\(\))?`"),
         ]
         self.gated = [([g.encode() for g in gate], re.compile(pattern.encode(), re.S)) for gate, pattern in gated]
         owners = sorted({owner for owner, _ in v.variant_renames})

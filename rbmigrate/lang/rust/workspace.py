@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -275,3 +276,109 @@ def own_fields(crate_root: Path, protocol_names: frozenset[str]) -> frozenset[st
     for r in sorted(roots):
         out |= _fields(r, tuple((str(p), p.stat().st_mtime_ns) for p in _sources(r)))
     return frozenset(out)
+
+
+# ----------------------------------------------------------------- the guest's state store
+
+_GUEST_IMPL = re.compile(rb"\bimpl\b[^{;]*\bGuest[ \t]+for\b[^{;]*\{")
+_USE_ALIAS = re.compile(rb"\buse\s+((?:::)?[A-Za-z_]\w*(?:::[A-Za-z_]\w*)*)\s+as\s+([A-Za-z_]\w*)\s*;")
+_USE_NAME = re.compile(rb"\buse\s+((?:::)?[A-Za-z_]\w*(?:::[A-Za-z_]\w*)*::([A-Za-z_]\w*))\s*;")
+_STATIC = re.compile(rb"\bstatic\s+(?:mut\s+)?(#?[A-Za-z_]\w*)\s*:")
+_PATH = rb"((?:::)?[A-Za-z_]\w*(?:::[A-Za-z_]\w*)*)"
+_STATE_CALL = re.compile(_PATH + rb"::([a-z_]\w*)\s*\(\s*&\s*(?:mut\s+)?(#?[A-Za-z_]\w*)\s*[,)]")
+_CTOR = re.compile(_PATH + rb"::([A-Z]\w*)::([a-z_]\w*)\s*\(")
+_EXPORT_FN = re.compile(rb"\bfn\s+([a-z_]\w*)\s*\(")
+
+
+@dataclass(frozen=True)
+class StateUse:
+    """A guest export hands a static state slot to ``name`` of another module (or builds the state with it)."""
+
+    export: str  # the export function (`open`)
+    where: str  # `crates/rapidbyte-sdk-macros/src/glue.rs:67`
+    owner: str = ""  # the type of an associated function (`GuestState` for `GuestState::new`)
+
+
+def _closing(data: bytes, start: int) -> int:
+    """The offset just past the brace matching the one before ``start``."""
+    depth = 1
+    for i in range(start, len(data)):
+        c = data[i]
+        if c == 0x7B:
+            depth += 1
+        elif c == 0x7D:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(data)
+
+
+def _resolve(path: bytes, aliases: dict[bytes, bytes]) -> tuple[str, ...]:
+    segs = path.lstrip(b":").split(b"::")
+    if segs[0] in aliases:
+        segs = aliases[segs[0]].lstrip(b":").split(b"::") + segs[1:]
+    return tuple(s.decode() for s in segs)
+
+
+@functools.lru_cache(maxsize=16)
+def _state_uses(root: Path, stamp: tuple) -> dict[tuple[str, ...], dict[str, tuple[StateUse, ...]]]:
+    """(crate ident, *module) → {item: its uses}: the functions every guest export glue of the workspace hands
+    its static state slot to (``rt::with_state(&#slot, …)``, in ``quote!`` bodies too), and the type (and
+    constructor) of the state it installs. In v3 one component instance keeps one opened connector; in v4
+    ``open`` returns a session that every later call names, so that store must be keyed by session."""
+    out: dict[tuple[str, ...], dict[str, list[StateUse]]] = {}
+    for path, data in stamp_sources(stamp):
+        if b"Guest" not in data or b"static" not in data:
+            continue
+        statics = {m.group(1) for m in _STATIC.finditer(data)}
+        aliases = {m.group(2): m.group(1) for m in _USE_ALIAS.finditer(data)}
+        aliases.update({m.group(2): m.group(1) for m in _USE_NAME.finditer(data)})
+        for impl in _GUEST_IMPL.finditer(data):
+            start, end = impl.end(), _closing(data, impl.end())
+            body = data[start:end]
+            for call in _STATE_CALL.finditer(body):
+                if call.group(3) not in statics:
+                    continue
+                fns = list(_EXPORT_FN.finditer(body, 0, call.start()))
+                if not fns:
+                    continue
+                signature = body[fns[-1].start():body.find(b"{", fns[-1].end())]
+                if b"ession" in signature:  # a v4 export: it takes (or `open` returns) the session already
+                    continue
+                export = fns[-1].group(1).decode()
+                line = data.count(b"\n", 0, start + call.start()) + 1
+                where = f"{Path(os.path.relpath(path, root)).as_posix()}:{line}"
+                segs = _resolve(call.group(1), aliases)
+                out.setdefault(segs, {}).setdefault(call.group(2).decode(), []).append(StateUse(export, where))
+                statement_end = body.find(b";", call.end())
+                for ctor in _CTOR.finditer(body, call.end(), statement_end if statement_end >= 0 else len(body)):
+                    owner = _resolve(ctor.group(1), aliases)
+                    kind = ctor.group(2).decode()
+                    out.setdefault(owner, {}).setdefault(kind, []).append(StateUse(export, where))
+                    out.setdefault(owner, {}).setdefault(f"{kind}::{ctor.group(3).decode()}", []).append(
+                        StateUse(export, where, owner=kind))
+    return {mod: {name: tuple(dict.fromkeys(uses)) for name, uses in items.items()} for mod, items in out.items()}
+
+
+def stamp_sources(stamp: tuple):
+    for name, _mtime in stamp:
+        path = Path(name)
+        try:
+            yield path, path.read_bytes()
+        except OSError:
+            continue
+
+
+def state_uses(crate_root: Path, protocol_names: frozenset[str]) -> dict[tuple[str, ...], dict[str, tuple[StateUse, ...]]]:
+    """module → {item: its uses}: what the workspace's guest glue keeps in the items of the crate at
+    ``crate_root``, a protocol crate (read once per unit; every source of the workspace is an input of it).
+    Any other crate has none: the glue keeps its state in the SDK."""
+    root = Path(crate_root).resolve()
+    ws = load(root, protocol_names)
+    crate = ws.crate_of(root)
+    if ws.root is None or crate is None or crate.ident not in ws.protocol:
+        return {}
+    sources = [p for c in sorted(ws.crates.values(), key=lambda c: c.package) for p in _sources(c.root)]
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in sources)
+    found = _state_uses(Path(ws.root).resolve(), stamp)
+    return {mod[1:]: items for mod, items in found.items() if mod[:1] == (crate.ident,)}

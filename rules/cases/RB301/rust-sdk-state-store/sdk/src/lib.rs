@@ -1,0 +1,3 @@
+//! The SDK: what the glue the macro emits calls into lives in `rt`.
+
+pub mod rt;
