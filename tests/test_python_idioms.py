@@ -244,3 +244,26 @@ def test_concurrent_type_checks_of_two_worlds_agree(migrated, rb_cache_dir):
         results = list(pool.map(lambda job: typecheck.check(typecheck.connector_files(job[0]), job[1], table,
                                                             rb_cache_dir), jobs))
     assert results == [[]] * len(jobs)
+
+
+def test_mypy_output_is_kept_per_inputs(migrated, tmp_path):
+    """A warm type check does not start mypy: its output for exactly these modules, bindings and versions is
+    kept in the cache; other bytes are another entry."""
+    from rbmigrate.lang.python import typecheck
+    from rbmigrate.ruletable import default_table
+
+    cache = tmp_path / "cache"
+    files = typecheck.connector_files(migrated / NAME)
+    bindings = typecheck.bindings_for("rapidbyte-transform", ROOT / "wit" / "v4", cache)
+    first = typecheck.run_mypy(files, bindings, cache)  # the connector's own untyped code: not binding errors
+    assert all(e.code != "assignment" for e in first)
+    memo = typecheck._memo_path(files, bindings, cache)
+    assert memo.is_file()
+    # the kept output is what a warm run reads (a line naming a module of the connector counts)
+    memo.write_text('app.py:1:1: error: kept, not recomputed  [misc]\n', encoding="utf-8")
+    assert [e.message for e in typecheck.run_mypy(files, bindings, cache)] == ["kept, not recomputed"]
+    changed = dict(files, **{"app.py": files["app.py"] + b"\nx: int = 'text'\n"})
+    fresh = typecheck.run_mypy(changed, bindings, cache)
+    assert [e.code for e in fresh if e.code == "assignment"] == ["assignment"]
+    assert typecheck._memo_path(changed, bindings, cache) != memo
+    assert typecheck.check(files, "rapidbyte-transform", default_table(), cache) == []  # kept "misc" is no binding error

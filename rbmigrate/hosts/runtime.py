@@ -26,7 +26,7 @@ from .frames import FrameTable
 from .net import Allowlist, SocketTable
 from .spec import HostOptions
 from .state import StateStore
-from .values import enable_err_lowering, from_wit, split_result
+from .values import enable_err_lowering, enable_fast_bytes, from_wit, split_result
 
 
 class GuestFailure(Exception):
@@ -97,6 +97,7 @@ class Stage:
         eng = _engine.engine()
         self.component = component
         enable_err_lowering()
+        enable_fast_bytes()
         linker = Linker(eng)
         linker.add_wasip2()
         install(linker, self)

@@ -101,3 +101,57 @@ def enable_err_lowering() -> None:
 
     T.ResultType.convert_to_c = convert_to_c
     _patched = True
+
+
+_fast_bytes = False
+
+
+def enable_fast_bytes() -> None:
+    """`list<u8>` crosses the component boundary as bytes in one copy, not one value per byte.
+
+    wasmtime-py 50 lowers and lifts a `list<u8>` element by element, a Python call per byte: the frames
+    every batch moves through `frame-write`/`frame-read` spent most of a scenario's time there. A
+    `wasmtime_component_val_t` of kind u8 is its kind byte and, at the union's offset, the value byte;
+    the rest is zero, and it owns nothing. So a whole list is one strided copy each way (bytearray slice
+    assignment, `ctypes.string_at`), with the same values, the same C allocation (the vallist wasmtime
+    allocates and frees) and the same errors for anything that is not bytes."""
+    global _fast_bytes
+    if _fast_bytes:
+        return
+    import ctypes
+
+    from wasmtime import _ffi as ffi
+    from wasmtime.component import _types as T
+
+    size = ctypes.sizeof(ffi.wasmtime_component_val_t)
+    offset = ffi.wasmtime_component_val_t.of.offset
+    kind = bytes([ffi.WASMTIME_COMPONENT_U8.value])
+    lower, lift = T.ListType.convert_to_c, T.ListType.convert_from_c
+
+    def convert_to_c(self: Any, store: Any, val: Any, ptr: Any) -> None:
+        if not isinstance(val, bytes) or not self._is_bytes():
+            return lower(self, store, val, ptr)
+        n = len(val)
+        raw = ffi.wasmtime_component_vallist_t()
+        ffi.wasmtime_component_vallist_new_uninit(raw, n)
+        if n:
+            buf = bytearray(n * size)
+            buf[0::size] = kind * n
+            buf[offset::size] = val
+            ctypes.memmove(raw.data, (ctypes.c_char * len(buf)).from_buffer(buf), len(buf))
+        ptr.contents.kind = ffi.WASMTIME_COMPONENT_LIST
+        ptr.contents.of.list = raw
+
+    def convert_from_c(self: Any, c: Any) -> Any:
+        if not self._is_bytes():
+            return lift(self, c)
+        assert c.kind == ffi.WASMTIME_COMPONENT_LIST.value
+        try:
+            n = c.of.list.size
+            return ctypes.string_at(c.of.list.data, n * size)[offset::size] if n else b""
+        finally:
+            ffi.wasmtime_component_vallist_delete(ctypes.byref(c.of.list))
+
+    T.ListType.convert_to_c = convert_to_c
+    T.ListType.convert_from_c = convert_from_c
+    _fast_bytes = True

@@ -270,7 +270,20 @@ def instantiate_check(component: Any, role: str, sandbox: Any, cache_dir: Path) 
     return Check("instantiate", True, "instantiated by the reference v4 host (sandboxed WASI, host-io)")
 
 
-def check_component(wasm: Path, role: str, sandbox: Any, cache_dir: Path) -> ConformanceOutcome:
+def check_component(wasm: Path, role: str, sandbox: Any, cache_dir: Path,
+                    static: tuple[list[Check], float] | None = None) -> ConformanceOutcome:
+    """Every check of one component (``static``: what :func:`static_checks` already found for it)."""
+    t0 = time.monotonic()
+    checks, seconds = static if static is not None else static_checks(wasm, role)
+    t0 -= seconds
+    if len(checks) < 2 or not checks[0].ok:  # unreadable, or a v3 or foreign component: nothing to instantiate
+        return ConformanceOutcome("failed", time.monotonic() - t0, checks)
+    return _dynamic_checks(wasm, role, sandbox, cache_dir, list(checks), t0)
+
+
+def static_checks(wasm: Path, role: str) -> tuple[list[Check], float]:
+    """The checks `wasm-tools` makes of the component's bytes (interface, targets), and their time: pure
+    subprocess work, which ``verify`` runs for several components at once."""
     t0 = time.monotonic()
     checks: list[Check] = []
     with tempfile.TemporaryDirectory(prefix="rbmigrate-conformance-") as tmp:
@@ -282,11 +295,14 @@ def check_component(wasm: Path, role: str, sandbox: Any, cache_dir: Path) -> Con
             imports, exports, err = [], [], str(exc)
         if err:
             checks.append(Check("interface", False, f"wasm-tools cannot read the component: {err}"))
-            return ConformanceOutcome("failed", time.monotonic() - t0, checks)
+            return checks, time.monotonic() - t0
         checks.append(interface_check(role, imports, exports))
         checks.append(targets_check(wasm, role, imports, extracted, work))
-    if not checks[0].ok:  # a v3 or foreign component: the v4 host has nothing to instantiate
-        return ConformanceOutcome("failed", time.monotonic() - t0, checks)
+    return checks, time.monotonic() - t0
+
+
+def _dynamic_checks(wasm: Path, role: str, sandbox: Any, cache_dir: Path, checks: list[Check],
+                    t0: float) -> ConformanceOutcome:
     from ..hosts.engine import load_component
 
     try:

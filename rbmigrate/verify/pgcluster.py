@@ -158,7 +158,7 @@ class PgCluster:
             except OSError:
                 shutil.rmtree(self.data_dir, ignore_errors=True)
         self._cmd([str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=trust",
-                   "--encoding=UTF8", "--no-sync"])
+                   "--encoding=UTF8", "--no-sync", "--wal-segsize=1"])  # 1 MB of WAL to copy, not 16
         if template is not None:
             _keep_template(self.data_dir, template)
 
@@ -200,8 +200,7 @@ class PgCluster:
                 enc = "md5" if AUTH[user] == "md5" else "scram-sha-256"
                 stmts.append(f"SET password_encryption = '{enc}'; CREATE ROLE {user} LOGIN SUPERUSER PASSWORD '{password}';")
         stmts.append(f"CREATE DATABASE {self.dbname} OWNER rb_trust;")
-        for s in stmts:
-            self.sql(s, dbname="postgres", via_socket=True)
+        self.sql(*stmts, dbname="postgres", via_socket=True)  # one psql, each statement on its own
 
     def stop(self) -> None:
         if self.data_dir.exists() and (self.data_dir / "postmaster.pid").exists():
@@ -217,9 +216,10 @@ class PgCluster:
         return log.read_text(errors="replace")[-n:] if log.exists() else ""
 
     # ---- SQL ---------------------------------------------------------------------------------
-    def sql(self, query: str, *, user: str = "postgres", dbname: str | None = None, password: str | None = None,
-            via_socket: bool = False) -> str:
-        """Run SQL with psql (ON_ERROR_STOP); return its unaligned, tuples-only output."""
+    def sql(self, query: str, *more: str, user: str = "postgres", dbname: str | None = None,
+            password: str | None = None, via_socket: bool = False) -> str:
+        """Run SQL with psql (ON_ERROR_STOP); return its unaligned, tuples-only output. Each of ``more`` is
+        one more ``-c`` of the same psql: its own transaction (``CREATE DATABASE`` cannot share one)."""
         host = str(self.socket_dir) if via_socket else self.host
         env = {}
         pw = password if password is not None else self.passwords.get(user)
@@ -227,7 +227,7 @@ class PgCluster:
             env["PGPASSWORD"] = pw
         proc = self._cmd([str(self.bin_dir / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
                           "-h", host, "-p", str(self.port), "-U", user, "-d", dbname or self.dbname,
-                          "-c", query], check=False, env=env)
+                          *(arg for q in (query, *more) for arg in ("-c", q))], check=False, env=env)
         if proc.returncode != 0:
             raise RuntimeError(f"psql failed ({proc.returncode}) for {query!r}:\n{proc.stderr}")
         return proc.stdout
@@ -256,7 +256,7 @@ class PgCluster:
 
 
 _TEMPLATE_DONE = ".rbmigrate-complete"
-_TEMPLATE_FORMAT = "1 -U postgres --auth=trust --encoding=UTF8"  # (what initdb was asked for)
+_TEMPLATE_FORMAT = "2 -U postgres --auth=trust --encoding=UTF8 --wal-segsize=1"  # (what initdb was asked for)
 
 
 def _template_dir(bin_dir: Path) -> Path | None:

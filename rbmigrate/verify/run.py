@@ -51,6 +51,7 @@ class _Ctx:
         self.report = report
         self.server = None
         self.databases: list[str] = []
+        self.starting = None  # a Future of the throwaway cluster, started while the builds run
 
     def say(self, text: str) -> None:
         if self.options.progress:
@@ -106,6 +107,7 @@ def verify(paths: list[Path], options: VerifyOptions | None = None) -> VerifyRep
     results = {c.root: ConnectorResult(_display(c.root, options.display_base), str(c.root), c.language, c.role,
                                        c.id, c.protocol) for c in connectors}
     try:
+        _start_server_early(ctx, connectors)
         migrated = _build_all(ctx, connectors, results, cache)
         ready = _conformance(ctx, connectors, results, migrated, cache)
         bases = _bases(ctx, ready, results, base_spec, cache, work)
@@ -147,17 +149,18 @@ def _build_all(ctx: _Ctx, connectors: list[Connector], results: dict, cache: Pat
 # ---- 2. conformance -----------------------------------------------------------------------------
 
 def _conformance(ctx: _Ctx, connectors: list[Connector], results: dict, built: dict, cache: Path) -> list[Connector]:
-    from .conformance import check_component
+    from .conformance import check_component, static_checks
 
     t0 = time.monotonic()
     ready = []
-    for conn in connectors:
+    todo = [c for c in connectors if built[c.root].status == "passed" and built[c.root].wasm is not None]
+    with ThreadPoolExecutor(max(1, ctx.options.jobs)) as pool:  # wasm-tools subprocesses, several at once
+        static = dict(zip([c.root for c in todo], pool.map(lambda c: static_checks(built[c.root].wasm, c.role), todo)))
+    for conn in todo:
         out = built[conn.root]
-        if out.status != "passed" or out.wasm is None:
-            continue
         res = results[conn.root]
         ctx.say(f"conformance {res.path}")
-        outcome = check_component(out.wasm, conn.role, ctx.options.sandbox, cache)
+        outcome = check_component(out.wasm, conn.role, ctx.options.sandbox, cache, static[conn.root])
         details = [f"{c.name}: {'ok' if c.ok else 'FAILED'}: {c.message}" for c in outcome.checks]
         for c in outcome.checks:
             if not c.ok:
@@ -219,12 +222,31 @@ def _bases(ctx: _Ctx, ready: list[Connector], results: dict, spec: BaseSpec, cac
 
 # ---- 4. pipelines --------------------------------------------------------------------------------
 
+def _start_server_early(ctx: _Ctx, connectors: list[Connector]) -> None:
+    """A throwaway cluster takes about a second to start: start it beside the builds and the conformance
+    checks when a scenario is likely to run (a source is among the connectors). Its failure is reported
+    where the scenario needs it, as before; a cluster no scenario used is removed all the same."""
+    if ctx.options.pg_dsn or not any(c.role == "source" for c in connectors):
+        return
+    from concurrent.futures import ThreadPoolExecutor as _Pool
+
+    from .pgcluster import start_cluster
+
+    ctx.say("start a throwaway PostgreSQL cluster")
+    pool = _Pool(1, thread_name_prefix="rbmigrate-pg")
+    ctx.starting = pool.submit(start_cluster)
+    pool.shutdown(wait=False)
+
+
 def _server(ctx: _Ctx):
     if ctx.server is None:
         from .pgcluster import PgServer, start_cluster
 
         if ctx.options.pg_dsn:
             ctx.server = PgServer.from_dsn(ctx.options.pg_dsn)
+        elif ctx.starting is not None:
+            starting, ctx.starting = ctx.starting, None
+            ctx.server = starting.result()
         else:
             ctx.say("start a throwaway PostgreSQL cluster")
             ctx.server = start_cluster()
@@ -233,6 +255,12 @@ def _server(ctx: _Ctx):
 
 
 def _cleanup(ctx: _Ctx) -> None:
+    if ctx.starting is not None:  # started early, never used (the builds or conformance failed)
+        try:
+            ctx.starting.result().remove()
+        except Exception:  # noqa: BLE001 - it did not start: nothing to remove
+            pass
+        ctx.starting = None
     if ctx.server is None:
         return
     if ctx.options.pg_dsn:

@@ -17,7 +17,8 @@ The bindings are generated once per world and componentize-py version and kept i
 (``CACHE/bindings/<key>/``). mypy's own cache is not safe for concurrent writers (verify type-checks its
 connectors in parallel, and batch workers share one cache), so it is split into slots ``CACHE/mypy/<n>/``:
 each run takes the first slot whose ``flock`` it gets. A run that mypy aborts with an internal error is
-retried once with a throwaway cache.
+retried once with a throwaway cache. mypy's output for the same inputs is kept too
+(``CACHE/mypy/results/``, see :func:`_memo_path`): a warm run does not start mypy at all.
 """
 
 from __future__ import annotations
@@ -107,6 +108,9 @@ def connector_files(root: Path) -> dict[str, bytes]:
 
 
 _SLOTS = 8  # more parallel type checks than this wait for a slot
+_FLAGS = ("--check-untyped-defs", "--ignore-missing-imports", "--follow-imports=silent", "--show-column-numbers",
+          "--show-error-codes", "--no-error-summary", "--hide-error-context", "--no-color-output", "--no-pretty",
+          "--explicit-package-bases")
 
 
 @contextlib.contextmanager
@@ -130,19 +134,58 @@ def _cache_slot(cache_dir: Path):
 
 
 def _mypy(work: Path, files: dict[str, bytes], bindings: Path, mypy_cache: Path) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "mypy", "--check-untyped-defs", "--ignore-missing-imports",
-           "--follow-imports=silent", "--show-column-numbers", "--show-error-codes", "--no-error-summary",
-           "--hide-error-context", "--no-color-output", "--no-pretty", "--explicit-package-bases",
-           "--cache-dir", str(mypy_cache), *sorted(files)]
+    cmd = [sys.executable, "-m", "mypy", *_FLAGS, "--cache-dir", str(mypy_cache), *sorted(files)]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH", "PYTHONHOME")}
     env["MYPYPATH"] = str(bindings)
     return subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env, check=False)
+
+
+def _mypy_version() -> str:
+    from importlib.metadata import version
+
+    return version("mypy")
+
+
+def _memo_path(files: dict[str, bytes], bindings: Path, cache_dir: Path) -> Path:
+    """Where mypy's output for exactly these inputs is kept: the modules' paths and bytes, the bindings
+    (their folder is named by the world, the WIT and componentize-py's version), mypy's and Python's
+    versions and the command line. The same inputs give the same output, so a warm `verify` or
+    `apply --typecheck` does not start mypy again."""
+    h = hashlib.sha256(f"mypy {_mypy_version()}\0python {sys.version}\0bindings {bindings}\0".encode())
+    h.update(" ".join(_FLAGS).encode() + b"\0")
+    for rel in sorted(files):
+        h.update(rel.encode() + b"\0" + hashlib.sha256(files[rel]).digest())
+    return Path(cache_dir) / "mypy" / "results" / f"{h.hexdigest()[:32]}.txt"
 
 
 def run_mypy(files: dict[str, bytes], bindings: Path, cache_dir: Path) -> list[TypeError_]:
     """mypy over ``files`` (relative path -> text) with ``bindings`` on its search path."""
     if not mypy_available():
         raise TypeCheckUnavailable("mypy is not installed (pip install mypy)")
+    memo = _memo_path(files, bindings, cache_dir)
+    try:
+        return _errors(memo.read_text(encoding="utf-8"), files)
+    except OSError:
+        pass
+    stdout = _run_mypy(files, bindings, cache_dir)
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    tmp = memo.with_name(f".{memo.name}.{os.getpid()}")
+    tmp.write_text(stdout, encoding="utf-8")
+    os.replace(tmp, memo)  # atomic: a concurrent reader sees the whole output or none
+    return _errors(stdout, files)
+
+
+def _errors(stdout: str, files: dict[str, bytes]) -> list[TypeError_]:
+    out = []
+    for line in stdout.splitlines():
+        m = _LINE.match(line)
+        if m and m["path"] in files:
+            out.append(TypeError_(m["path"], int(m["line"]), int(m["col"]), m["message"], m["code"] or ""))
+    return out
+
+
+def _run_mypy(files: dict[str, bytes], bindings: Path, cache_dir: Path) -> str:
+    """mypy's output (exit 0 or 1: no errors, or errors), else TypeCheckUnavailable."""
     with tempfile.TemporaryDirectory(prefix="rbmigrate-typecheck-") as tmp:
         work = Path(tmp) / "src"
         for rel, data in files.items():
@@ -154,12 +197,7 @@ def run_mypy(files: dict[str, bytes], bindings: Path, cache_dir: Path) -> list[T
             proc = _mypy(work, files, bindings, Path(tmp) / "mypy-cache")  # a cache mypy cannot read
     if proc.returncode not in (0, 1):
         raise TypeCheckUnavailable(f"mypy failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-500:]}")
-    out = []
-    for line in proc.stdout.splitlines():
-        m = _LINE.match(line)
-        if m and m["path"] in files:
-            out.append(TypeError_(m["path"], int(m["line"]), int(m["col"]), m["message"], m["code"] or ""))
-    return out
+    return proc.stdout
 
 
 # --- what involves the bindings --------------------------------------------------------------------
