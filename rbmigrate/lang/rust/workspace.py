@@ -378,7 +378,12 @@ def state_uses(crate_root: Path, protocol_names: frozenset[str]) -> dict[tuple[s
     crate = ws.crate_of(root)
     if ws.root is None or crate is None or crate.ident not in ws.protocol:
         return {}
-    sources = [p for c in sorted(ws.crates.values(), key=lambda c: c.package) for p in _sources(c.root)]
-    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in sources)
-    found = _state_uses(Path(ws.root).resolve(), stamp)
+    stamp = []
+    for member in sorted(ws.crates.values(), key=lambda c: c.package):
+        for path in _sources(member.root):
+            try:
+                stamp.append((str(path), path.stat().st_mtime_ns))
+            except OSError:  # gone since it was listed: it holds no glue
+                continue
+    found = _state_uses(Path(ws.root).resolve(), tuple(stamp))
     return {mod[1:]: items for mod, items in found.items() if mod[:1] == (crate.ident,)}
