@@ -416,6 +416,18 @@ class RuleTable:
         return out
 
     @functools.cached_property
+    def json_payloads(self) -> dict[str, str]:
+        """Every spelling (v3 and v4, kebab and snake) of a host function whose v3 JSON payload is a typed v4
+        record -> that record (WIT): what prose about "the JSON of `checkpoint`" is about (RB901)."""
+        out: dict[str, str] = {}
+        for rename in self.renames:
+            payload = self.payloads.get(rename.old.wit) if rename.item == "function" else None
+            if payload is not None and payload.v3_form == "json":
+                for name in (rename.old.wit, rename.new.wit):
+                    out[name] = out[name.replace("-", "_")] = payload.record
+        return out
+
+    @functools.cached_property
     def run_phases(self) -> tuple[RunPhaseMove, ...]:
         """Every v3 role function that becomes a phase of `run` (`[rule.run-phase]`), in table order."""
         out = []

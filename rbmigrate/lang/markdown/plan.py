@@ -122,7 +122,7 @@ class Planner:
         outside = "\n".join(p[1] for p in parts)
         items = [p[0] for p in parts] if group.kind == "list" else []
         for note in prose.check(self.v, group.kind, text, outside, items):
-            self.find(group.start, note.rule_id, "error", note.message, note.manual_step)
+            self.find(group.start, note.rule_id, note.severity, note.message, note.manual_step)
 
 
 def _escape(text: str, how: str) -> str:

@@ -7,7 +7,10 @@ code spans already migrated, so a run on the migrated file reports exactly the s
   prose; a lifecycle order (an arrow chain, or a list of steps) with a ``discover`` step or a
   v3 role function in it; "one stream at a time";
 - RB914, the v3 integer codes that v4 replaced with enums: two or more ``code → case`` pairs
-  of one parameter (``0`` source, ``1`` destination; ``| 2 | info |``), from ``[rule.codes]``.
+  of one parameter (``0`` source, ``1`` destination; ``| 2 | info |``), from ``[rule.codes]``;
+- RB901 (review), the JSON payload of a host call v4 types: "JSON" and a code span naming the call
+  (``checkpoint``, ``metric``, in a v3 or v4 spelling) in one group, as the Rust adapter reports it in
+  doc comments.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..jsonprose import json_payload
 from .vocab import DocVocab
 
 LIFECYCLE_RULE = "RB913"
@@ -25,11 +29,15 @@ _ONE_STREAM = re.compile(r"\b(?:one|a single) stream at a time\b", re.I)
 _SEP = r"[\s|=:,()\-–—→>*`'\"]"
 
 
+PAYLOAD_RULE = "RB901"
+
+
 @dataclass(frozen=True)
 class ProseNote:
     rule_id: str
     message: str
     manual_step: str
+    severity: str = "error"
 
 
 def lifecycle_step(v: DocVocab) -> str:
@@ -65,6 +73,9 @@ def check(v: DocVocab, kind: str, text: str, outside: str, items: list[str]) -> 
     if reasons:
         notes.append(ProseNote(LIFECYCLE_RULE, f"describes the v3 lifecycle ({'; '.join(dict.fromkeys(reasons))})",
                                lifecycle_step(v)))
+    payload = json_payload(v.table.json_payloads, text)
+    if payload is not None:
+        notes.append(ProseNote(PAYLOAD_RULE, *payload, "warning"))
     plain = text.replace("`", "")
     for codes in v.codes:
         found = _pairs(codes, plain)
@@ -122,3 +133,4 @@ def _pairs(codes, text: str) -> set[int]:
         if codes.aliases.get(m.group(1).lower()) == int(m.group(2)):
             found.add(int(m.group(2)))
     return found
+

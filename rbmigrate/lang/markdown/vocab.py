@@ -134,7 +134,8 @@ def _build(table: RuleTable) -> DocVocab:
 
 
 def _prefilter(v: DocVocab) -> "_Prefilter":
-    """Bytes worth a parse: a v3 spelling, a v3 package id, a v3 lifecycle phrase, or integer codes."""
+    """Bytes worth a parse: a v3 spelling, a v3 package id, a v3 lifecycle phrase, integer codes, or a
+    payload call named where JSON is."""
     literals = [*sorted(v.words, key=len, reverse=True), "one stream at a time"]
     variants = []
     for rule in v.table:  # Rust-only renames: SDK types, methods, enum variants (`CheckpointKind::Dest`)
@@ -156,6 +157,9 @@ def _prefilter(v: DocVocab) -> "_Prefilter":
          r"(?:\xe2\x86\x92|->)\s*`?(?i:optional\s+)?`?(?:discover|init)\b"
          r"|\b(?:discover|init)`?\s*(?:\(\s*\))?`?\s*(?:\xe2\x86\x92|->)"),
     ]
+    if v.table.json_payloads:  # prose on the JSON payload of a host call v4 types (prose.RB901)
+        gated.append((lambda d: b"JSON" in d or b"json" in d or b"Json" in d,
+                      r"`(?:" + "|".join(sorted(map(re.escape, v.table.json_payloads))) + r")(?:\(\))?`"))
     codes = r"\b[0-9]\b[^\n0-9]{0,12}?(?i:" + "|".join(map(re.escape, cases)) + r")\b"
     return _Prefilter(
         literals=[w.encode() for w in dict.fromkeys(literals)],

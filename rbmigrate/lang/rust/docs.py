@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..jsonprose import json_payload
 from .strings import rewrite_package_strings
 from .vocab import ROLE_TRAITS
 
@@ -125,9 +126,6 @@ def plan_docs(plan: "FilePlan") -> None:
                 plan.edit((bs, be), new, rule, code=False)
 
 
-_JSON = re.compile(r"\bJSON\b", re.I)
-
-
 def _paragraphs(comments) -> list[list]:
     """Doc comments grouped the way Markdown reads them: consecutive lines of one kind (`///`, `//!`), split
     at a blank line."""
@@ -147,25 +145,17 @@ def _paragraphs(comments) -> list[list]:
 
 
 def _payload_prose(plan: "FilePlan", comments) -> None:
-    """A doc paragraph that describes the JSON payload of a host call v4 types (RB901): "JSON envelopes for
-    `checkpoint` and `metric`". Never rewritten (prose); reported at the paragraph with the v4 records. The
-    v4 spellings count too, so the finding stays on the migrated text."""
+    """A doc paragraph on the JSON payload of a host call v4 types (RB901, review; :mod:`..jsonprose`, as
+    the Markdown adapter reports it), at the paragraph."""
     payloads = plan.vocab.json_payloads
     if not payloads:
         return
     for para in _paragraphs(comments):
-        text = "\n".join(c.text.decode("utf-8", "replace") for c in para)
-        if not _JSON.search(text):
-            continue
-        named = dict.fromkeys(m.group(1) for m in _SPAN.finditer(text) if m.group(1).rstrip("()") in payloads)
-        if not named:
-            continue
-        records = ", ".join(dict.fromkeys(f"`{payloads[n.rstrip('()')]}`" for n in named))
-        plan.finding(para[0].start_byte, "RB901",
-                     f"this comment describes the v3 JSON payload of {', '.join(f'`{n}`' for n in named)}; "
-                     f"v4 passes a typed {records}",
-                     f"Reword it for v4: the host call takes {records}, not a JSON string.", severity="warning",
-                     end=para[-1].end_byte)
+        found = json_payload(payloads, "\n".join(c.text.decode("utf-8", "replace") for c in para))
+        if found is not None:
+            message, step = found
+            plan.finding(para[0].start_byte, "RB901", message.replace("this describes", "this comment describes", 1),
+                         step, severity="warning", end=para[-1].end_byte)
 
 
 _INTERFACE_AFTER = re.compile(r"^\s+(?:interface|imports?|functions?)\b")

@@ -110,8 +110,7 @@ class Vocab:
     type_owners: dict[str, str] = field(default_factory=dict)  # SDK-only type rename -> its SDK module
     literals: dict[str, LiteralChange] = field(default_factory=dict)  # v3 type (Pascal) -> its literal change
     payloads: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # host fn -> (v4 record, v3/v4 arity)
-    # every spelling (v3, v4; kebab, snake) of a host fn whose v3 JSON payload is a typed v4 record -> the record
-    json_payloads: dict[str, str] = field(default_factory=dict)
+    json_payloads: dict[str, str] = field(default_factory=dict)  # RuleTable.json_payloads
     codes: dict[str, tuple[int, str]] = field(default_factory=dict)  # host fn -> (index of the coded param, v4 enum)
     log_levels: tuple[str, ...] = ()
     v3_idents: frozenset[str] = frozenset()  # identifiers that are v3 names (for strings and comments)
@@ -200,6 +199,7 @@ def _build(table: RuleTable) -> Vocab:
     v.role_methods = role_methods(table)
     v.literals = _literal_changes(table, v)
     v3_host, v4 = table.wit("v3"), table.wit("v4")
+    v.json_payloads = dict(table.json_payloads)
     for rename in table.renames:
         if rename.item != "function" or rename.interface != host:
             continue
@@ -210,9 +210,6 @@ def _build(table: RuleTable) -> Vocab:
         payload = table.payloads.get(rename.old.wit)
         if payload is not None:
             v.payloads[rename.old.snake] = (payload.record, len(old_fn.params), len(new_fn.params) if new_fn else 1)
-            if payload.v3_form == "json":
-                for name in (rename.old.wit, rename.new.wit):
-                    v.json_payloads[name] = v.json_payloads[snake(name)] = payload.record
         codes = table.integer_codes.get(rename.old.wit)
         if codes is not None:
             v.codes[rename.old.snake] = (old_fn.param_names.index(codes.param), codes.enum)
