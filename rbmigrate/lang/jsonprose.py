@@ -14,7 +14,14 @@ _SPAN = re.compile(r"`([^`\n]+)`")
 _CALL = re.compile(r"(?:\w+(?:::|\.))*([A-Za-z_][\w-]*)\s*(?:\(.*\))?")
 
 
-def json_payload(payloads: dict[str, str], text: str) -> tuple[str, str] | None:
+def span_gate(payloads: dict[str, str]) -> str:
+    """What a prefilter looks for before this check can fire: a code span naming one of ``payloads`` (as
+    :data:`_CALL` reads spans), "JSON" being the caller's own gate."""
+    names = "|".join(sorted(map(re.escape, payloads)))
+    return r"`(?:\w+(?:::|\.))*(?:" + names + r")\s*(?:\([^`\n]*\))?`"
+
+
+def json_payload(payloads: dict[str, str], text: str, subject: str = "this") -> tuple[str, str] | None:
     """(message, manual step) when ``text`` (prose with its code spans) says "JSON" and names, in a code span,
     a host call whose JSON payload v4 types (``payloads``: `RuleTable.json_payloads`, v3 and v4 spellings,
     so the note stays on the migrated text)."""
@@ -26,5 +33,5 @@ def json_payload(payloads: dict[str, str], text: str) -> tuple[str, str] | None:
     if not named:
         return None
     records = ", ".join(dict.fromkeys(f"`{payloads[n]}`" for n in named))
-    return (f"this describes the v3 JSON payload of {', '.join(f'`{n}`' for n in named)}; v4 passes a typed {records}",
+    return (f"{subject} describes the v3 JSON payload of {', '.join(f'`{n}`' for n in named)}; v4 passes a typed {records}",
             f"Reword it for v4: the host call takes {records}, not a JSON string.")

@@ -228,12 +228,10 @@ def _start_server_early(ctx: _Ctx, connectors: list[Connector]) -> None:
     where the scenario needs it, as before; a cluster no scenario used is removed all the same."""
     if ctx.options.pg_dsn or not any(c.role == "source" for c in connectors):
         return
-    from concurrent.futures import ThreadPoolExecutor as _Pool
-
     from .pgcluster import start_cluster
 
     ctx.say("start a throwaway PostgreSQL cluster")
-    pool = _Pool(1, thread_name_prefix="rbmigrate-pg")
+    pool = ThreadPoolExecutor(1, thread_name_prefix="rbmigrate-pg")
     ctx.starting = pool.submit(start_cluster)
     pool.shutdown(wait=False)
 

@@ -133,4 +133,3 @@ def _pairs(codes, text: str) -> set[int]:
         if codes.aliases.get(m.group(1).lower()) == int(m.group(2)):
             found.add(int(m.group(2)))
     return found
-

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...ruletable import RuleTable, pascal, per_table, screaming, snake
+from ..jsonprose import span_gate
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _prefilter(v: DocVocab) -> "_Prefilter":
     ]
     if v.table.json_payloads:  # prose on the JSON payload of a host call v4 types (prose.RB901)
         gated.append((lambda d: b"JSON" in d or b"json" in d or b"Json" in d,
-                      r"`(?:" + "|".join(sorted(map(re.escape, v.table.json_payloads))) + r")(?:\(\))?`"))
+                      span_gate(v.table.json_payloads)))
     codes = r"\b[0-9]\b[^\n0-9]{0,12}?(?i:" + "|".join(map(re.escape, cases)) + r")\b"
     return _Prefilter(
         literals=[w.encode() for w in dict.fromkeys(literals)],

@@ -151,11 +151,9 @@ def _payload_prose(plan: "FilePlan", comments) -> None:
     if not payloads:
         return
     for para in _paragraphs(comments):
-        found = json_payload(payloads, "\n".join(c.text.decode("utf-8", "replace") for c in para))
+        found = json_payload(payloads, "\n".join(c.text.decode("utf-8", "replace") for c in para), "this comment")
         if found is not None:
-            message, step = found
-            plan.finding(para[0].start_byte, "RB901", message.replace("this describes", "this comment describes", 1),
-                         step, severity="warning", end=para[-1].end_byte)
+            plan.finding(para[0].start_byte, "RB901", *found, severity="warning", end=para[-1].end_byte)
 
 
 _INTERFACE_AFTER = re.compile(r"^\s+(?:interface|imports?|functions?)\b")

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...ruletable import RuleTable, bindgen_accessor, pascal, per_table, snake
+from ..jsonprose import span_gate
 from .guestvocab import guest_vocab
 from .wittypes import rust_type
 
@@ -316,8 +317,7 @@ class V3Text:
              "|".join(SUMMARIES) + r")\b"),
             (["impl ConnectorError"], r"\bimpl\s+ConnectorError\b"),
             # a doc comment on the JSON payload of a host call v4 types (docs.py, RB901)
-            (["JSON", "json", "Json"], r"//[/!][^\n]*`(?:" + "|".join(sorted(map(re.escape, v.json_payloads))) +
-             r")(?:\(\))?`"),
+            (["JSON", "json", "Json"], r"//[/!][^\n]*" + span_gate(v.json_payloads)),
         ]
         self.gated = [([g.encode() for g in gate], re.compile(pattern.encode(), re.S)) for gate, pattern in gated]
         owners = sorted({owner for owner, _ in v.variant_renames})

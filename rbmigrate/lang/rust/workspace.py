@@ -238,11 +238,23 @@ def _items(root: Path, stamp: tuple) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {name: tuple(sorted(set(mods), key=lambda m: (len(m), m))) for name, mods in out.items()}
 
 
+def _source_stamp(*roots: Path) -> tuple[tuple[str, int], ...]:
+    """(path, mtime) of the crates' sources: the key of what is read from them (a file gone since it was
+    listed is left out)."""
+    out = []
+    for root in roots:
+        for path in _sources(root):
+            try:
+                out.append((str(path), path.stat().st_mtime_ns))
+            except OSError:
+                continue
+    return tuple(out)
+
+
 def home(crate_root: Path, name: str) -> tuple[str, ...] | None:
     """The module path (inside the crate) where ``name`` is defined or re-exported, nearest the root first."""
     root = Path(crate_root).resolve()
-    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in _sources(root))
-    found = _items(root, stamp).get(name)
+    found = _items(root, _source_stamp(root)).get(name)
     return found[0] if found else None
 
 
@@ -274,7 +286,7 @@ def own_fields(crate_root: Path, protocol_names: frozenset[str]) -> frozenset[st
     roots = {root} | {c.root for c in ws.crates.values() if c.ident in ws.protocol}
     out: set[str] = set()
     for r in sorted(roots):
-        out |= _fields(r, tuple((str(p), p.stat().st_mtime_ns) for p in _sources(r)))
+        out |= _fields(r, _source_stamp(r))
     return frozenset(out)
 
 
@@ -296,7 +308,6 @@ class StateUse:
 
     export: str  # the export function (`open`)
     where: str  # `crates/rapidbyte-sdk-macros/src/glue.rs:67`
-    owner: str = ""  # the type of an associated function (`GuestState` for `GuestState::new`)
 
 
 def _closing(data: bytes, start: int) -> int:
@@ -327,7 +338,7 @@ def _state_uses(root: Path, stamp: tuple) -> dict[tuple[str, ...], dict[str, tup
     constructor) of the state it installs. In v3 one component instance keeps one opened connector; in v4
     ``open`` returns a session that every later call names, so that store must be keyed by session."""
     out: dict[tuple[str, ...], dict[str, list[StateUse]]] = {}
-    for path, data in stamp_sources(stamp):
+    for path, data in _read_stamped(stamp):
         if b"Guest" not in data or b"static" not in data:
             continue
         statics = {m.group(1) for m in _STATIC.finditer(data)}
@@ -354,13 +365,12 @@ def _state_uses(root: Path, stamp: tuple) -> dict[tuple[str, ...], dict[str, tup
                 for ctor in _CTOR.finditer(body, call.end(), statement_end if statement_end >= 0 else len(body)):
                     owner = _resolve(ctor.group(1), aliases)
                     kind = ctor.group(2).decode()
-                    out.setdefault(owner, {}).setdefault(kind, []).append(StateUse(export, where))
-                    out.setdefault(owner, {}).setdefault(f"{kind}::{ctor.group(3).decode()}", []).append(
-                        StateUse(export, where, owner=kind))
+                    for item in (kind, f"{kind}::{ctor.group(3).decode()}"):  # the type and its constructor
+                        out.setdefault(owner, {}).setdefault(item, []).append(StateUse(export, where))
     return {mod: {name: tuple(dict.fromkeys(uses)) for name, uses in items.items()} for mod, items in out.items()}
 
 
-def stamp_sources(stamp: tuple):
+def _read_stamped(stamp: tuple):
     for name, _mtime in stamp:
         path = Path(name)
         try:
@@ -378,12 +388,6 @@ def state_uses(crate_root: Path, protocol_names: frozenset[str]) -> dict[tuple[s
     crate = ws.crate_of(root)
     if ws.root is None or crate is None or crate.ident not in ws.protocol:
         return {}
-    stamp = []
-    for member in sorted(ws.crates.values(), key=lambda c: c.package):
-        for path in _sources(member.root):
-            try:
-                stamp.append((str(path), path.stat().st_mtime_ns))
-            except OSError:  # gone since it was listed: it holds no glue
-                continue
-    found = _state_uses(Path(ws.root).resolve(), tuple(stamp))
+    stamp = _source_stamp(*(c.root for c in sorted(ws.crates.values(), key=lambda c: c.package)))
+    found = _state_uses(Path(ws.root).resolve(), stamp)
     return {mod[1:]: items for mod, items in found.items() if mod[:1] == (crate.ident,)}
