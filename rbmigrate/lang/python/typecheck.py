@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...ruletable import RuleTable, pascal, snake
+from ...textio import atomic_write
 
 RULE = "RB918"
 _SKIP = {"wit_world", "__pycache__", ".git", ".venv", "venv", ".mypy_cache", "node_modules", "target", "wit"}
@@ -168,10 +169,11 @@ def run_mypy(files: dict[str, bytes], bindings: Path, cache_dir: Path) -> list[T
     except OSError:
         pass
     stdout = _run_mypy(files, bindings, cache_dir)
-    memo.parent.mkdir(parents=True, exist_ok=True)
-    tmp = memo.with_name(f".{memo.name}.{os.getpid()}")
-    tmp.write_text(stdout, encoding="utf-8")
-    os.replace(tmp, memo)  # atomic: a concurrent reader sees the whole output or none
+    try:  # atomic: a concurrent reader sees the whole output or none; a read-only cache only costs the memo
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(memo, stdout.encode("utf-8"))
+    except OSError:
+        pass
     return _errors(stdout, files)
 
 
